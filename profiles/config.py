@@ -1,0 +1,316 @@
+"""The one typed, documented configuration object.
+
+Loaded from a YAML file (``--config PATH``, env ``MISPER_CONFIG``, default
+``config/misper.yaml``); every field has a default, so an empty file is valid.
+Environment variables override a few paths and all secrets:
+
+- ``MISPER_DB``              database path (default ``data/misper.duckdb``)
+- ``MISPER_REFERENCE_DIR``   folder of open reference data (default: the sample's own extract)
+- ``MISPER_PSEUDONYM_KEY``   key for the keyed hash of person references
+- ``MISPER_SMTP_USER`` / ``MISPER_SMTP_PASSWORD``  SMTP credentials
+
+Rules that forces set differently (repeat window, thresholds, unit costs, retention)
+live here with the defaults given in ../shared/DOMAIN.md.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from profiles.errors import MisperError
+
+#: The project's root folder (where sql/, templates/, config/ and data/ live).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: A key that is safe to publish because it only ever pseudonymises synthetic data.
+DEMO_PSEUDONYM_KEY = "DEMO-KEY-SYNTHETIC-DATA-ONLY-NOT-FOR-REAL-RECORDS"
+
+Audience = Literal["police", "partner", "public"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ForceConfig(_Section):
+    """Who the reports are for."""
+
+    name: str = "Greater Manchester Police (SYNTHETIC SAMPLE)"
+    #: ONS police force area code; points outside it are flagged.
+    pfa_code: str = "E23000005"
+    #: Printed in the running header of every police-audience page.
+    protective_marking: str = "OFFICIAL-SENSITIVE"
+    #: Marking for partner and public outputs.
+    partner_marking: str = "OFFICIAL"
+    public_marking: str = "OFFICIAL"
+    #: Set for the bundled sample so that every output says SYNTHETIC.
+    synthetic: bool = True
+
+
+class PathsConfig(_Section):
+    db: Path = Path("data/misper.duckdb")
+    #: Folder of open reference data (Code-Point Open, ONS boundaries, CQC, ...).
+    #: Empty means the sample's own small extract in data/sample/reference.
+    reference_dir: Path | None = None
+    output_dir: Path = Path("out")
+    #: Folder of ingestion mappings searched by name (``--mapping rms``).
+    mappings_dir: Path = Path("config/mappings")
+
+
+class PseudonymisationConfig(_Section):
+    #: Name of the environment variable holding the key.
+    key_env: str = "MISPER_PSEUDONYM_KEY"
+    #: Use the published demo key when no key is set. Must be false for real data.
+    allow_demo_key: bool = True
+
+
+class IngestConfig(_Section):
+    #: Reports dated more than this many minutes after the load are "in the future".
+    future_tolerance_minutes: int = 60
+    #: Earliest plausible report date.
+    earliest_report: str = "1900-01-01"
+    max_age_years: int = 120
+    #: Rows per progress-bar step for large loads.
+    progress_chunk_rows: int = 200_000
+
+
+class RepeatConfig(_Section):
+    """Repeat missing rule: ``threshold`` reports within a rolling ``window_days`` period."""
+
+    window_days: int = 90
+    threshold: int = 3
+    #: A prior episode within this many days makes a new report a trigger-plan case.
+    trigger_plan_lookback_days: int = 365
+
+
+class RfgConfig(_Section):
+    """Recency-frequency-gravity score (a local choice; see docs/methods.md)."""
+
+    recency_half_life_days: float = 30.0
+    frequency_window_days: int = 365
+    gravity_weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "high": 3.0,
+            "medium": 2.0,
+            "low": 1.0,
+            "no_apparent_risk": 0.5,
+            "flag_cse": 2.0,
+            "flag_cce": 2.0,
+            "flag_trafficking": 2.0,
+            "harm": 2.0,
+        }
+    )
+
+
+class CostConfig(_Section):
+    """Unit cost of one investigation by initial risk grade, in GBP.
+
+    Default: the Portsmouth study's realistic estimate for a medium-risk case
+    (GBP 2,415.80, 2012 prices) for every grade unless a force sets its own.
+    """
+
+    unit_cost_gbp: dict[str, float] = Field(
+        default_factory=lambda: {
+            "high": 2415.80,
+            "medium": 2415.80,
+            "low": 2415.80,
+            "no_apparent_risk": 2415.80,
+        }
+    )
+    #: Officer hours per incident by risk grade; empty = not reported.
+    officer_hours: dict[str, float] = Field(default_factory=dict)
+    price_basis: str = "2012 prices (Portsmouth study, realistic estimate)"
+
+
+class SafeguardingConfig(_Section):
+    return_interview_hours: int = 72
+    #: People missing longer than this are notified to the UK Missing Persons Unit.
+    ukmpu_notify_hours: int = 72
+
+
+class DisclosureConfig(_Section):
+    #: Cells below this count are suppressed in partner and public outputs.
+    suppression_threshold: int = 5
+    suppression_marker: str = "<5"
+    #: Fields an information-sharing agreement names for the local-authority share.
+    share_fields: list[str] = Field(
+        default_factory=lambda: [
+            "incident_ref",
+            "person_ref",
+            "age_at_report",
+            "gender",
+            "reported_at",
+            "found_at",
+            "duration_hours",
+            "risk",
+            "missing_from_type",
+            "looked_after",
+            "placing_authority",
+            "responsible_la",
+            "flag_cse",
+            "flag_cce",
+            "return_interview_offered_at",
+            "return_interview_done_at",
+        ]
+    )
+
+
+class GeocodingConfig(_Section):
+    #: Minimum rapidfuzz score (0-100) for a site name/address match.
+    site_match_min_score: float = 88.0
+    #: Online geocoder: "none" (default), "nominatim" or "os_places". Never used by tests.
+    online_provider: Literal["none", "nominatim", "os_places"] = "none"
+    online_rate_limit_per_second: float = 1.0
+    online_api_key_env: str = "MISPER_GEOCODER_API_KEY"
+
+
+class SitesConfig(_Section):
+    #: Go-missing locations repeated this many times that match no site become candidates.
+    candidate_min_incidents: int = 5
+    cluster_radius_m: float = 150.0
+    cluster_min_points: int = 10
+
+
+class Recipient(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    email: str
+
+
+class DistributionList(_Section):
+    name: str
+    audience: Audience
+    lawful_basis: str
+    recipients: list[Recipient] = Field(default_factory=list)
+    #: Report kinds this list receives.
+    reports: list[str] = Field(default_factory=lambda: ["problem_profile"])
+
+
+class SmtpConfig(_Section):
+    host: str = "localhost"
+    port: int = 587
+    starttls: bool = True
+    sender: str = "misper@force.example.police.uk"
+    user_env: str = "MISPER_SMTP_USER"
+    password_env: str = "MISPER_SMTP_PASSWORD"
+    timeout_seconds: float = 30.0
+    retries: int = 3
+    retry_delay_seconds: float = 2.0
+
+
+class DeliveryConfig(_Section):
+    smtp: SmtpConfig = Field(default_factory=SmtpConfig)
+    lists: list[DistributionList] = Field(default_factory=list)
+    #: Where --dry-run writes .eml files.
+    outbox_dir: Path = Path("out/outbox")
+
+
+class RetentionConfig(_Section):
+    """MoPI review policy. Unresolved episodes are never weeded, whatever is set here."""
+
+    resolved_review_years: int = 6
+    #: Keep locations of weeded episodes (people return to the same places).
+    keep_locations_years: int = 10
+
+
+class ScheduleConfig(_Section):
+    timezone: str = "Europe/London"
+    monthly_profile_cron: str = "0 6 2 * *"
+    ukmpu_return_cron: str = "0 6 15 4 *"
+
+
+class Settings(_Section):
+    force: ForceConfig = Field(default_factory=ForceConfig)
+    paths: PathsConfig = Field(default_factory=PathsConfig)
+    pseudonymisation: PseudonymisationConfig = Field(default_factory=PseudonymisationConfig)
+    ingest: IngestConfig = Field(default_factory=IngestConfig)
+    repeat: RepeatConfig = Field(default_factory=RepeatConfig)
+    rfg: RfgConfig = Field(default_factory=RfgConfig)
+    costs: CostConfig = Field(default_factory=CostConfig)
+    safeguarding: SafeguardingConfig = Field(default_factory=SafeguardingConfig)
+    disclosure: DisclosureConfig = Field(default_factory=DisclosureConfig)
+    geocoding: GeocodingConfig = Field(default_factory=GeocodingConfig)
+    sites: SitesConfig = Field(default_factory=SitesConfig)
+    delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+
+    #: Where the settings came from (for messages), not read from YAML.
+    source: str | None = Field(default=None, exclude=True)
+
+    # ---- resolved paths -------------------------------------------------
+    def resolve(self, path: Path) -> Path:
+        """A configured path, relative paths taken from the project root."""
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+    @property
+    def db_path(self) -> Path:
+        env = os.environ.get("MISPER_DB")
+        return Path(env) if env else self.resolve(self.paths.db)
+
+    @property
+    def reference_dir(self) -> Path:
+        env = os.environ.get("MISPER_REFERENCE_DIR")
+        if env:
+            return Path(env)
+        if self.paths.reference_dir is not None:
+            return self.resolve(self.paths.reference_dir)
+        return PROJECT_ROOT / "data" / "sample" / "reference"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.resolve(self.paths.output_dir)
+
+    @property
+    def mappings_dir(self) -> Path:
+        return self.resolve(self.paths.mappings_dir)
+
+    def pseudonym_key(self) -> tuple[str, bool]:
+        """The key for person pseudonyms and whether it is the published demo key."""
+        key = os.environ.get(self.pseudonymisation.key_env, "")
+        if key:
+            return key, False
+        if self.pseudonymisation.allow_demo_key:
+            return DEMO_PSEUDONYM_KEY, True
+        raise ConfigError(
+            f"No pseudonymisation key: set {self.pseudonymisation.key_env} "
+            "(the demo key is disabled in this configuration)."
+        )
+
+
+class ConfigError(MisperError):
+    """A configuration problem, reported to the user without a traceback."""
+
+
+DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config" / "misper.yaml"
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Load settings from ``path``, ``$MISPER_CONFIG`` or ``config/misper.yaml``."""
+    if path is None:
+        path = os.environ.get("MISPER_CONFIG") or DEFAULT_CONFIG_PATH
+    path = Path(path)
+    if not path.exists():
+        if path == DEFAULT_CONFIG_PATH:
+            return Settings(source="defaults")
+        raise ConfigError(f"Configuration file not found: {path}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of sections at the top level")
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"{path}: {problems}") from None
+    settings.source = str(path)
+    return settings

@@ -1,0 +1,90 @@
+"""DuckDB connection, schema and SQL files.
+
+SQL lives in ``sql/`` next to the code that runs it and is loaded by path. Values
+always travel as bound parameters (``$name``), never formatted into the text.
+The schema (``sql/schema/*.sql``, applied in name order) is idempotent.
+
+Timestamps are ``TIMESTAMPTZ`` and every connection works in Europe/London, so
+``hour(reported_at)`` and ``date_trunc('month', reported_at)`` are local time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from profiles.config import PROJECT_ROOT
+from profiles.errors import MisperError
+
+SQL_DIR = PROJECT_ROOT / "sql"
+TIMEZONE = "Europe/London"
+
+
+class DatabaseError(MisperError):
+    """A database problem, reported to the user without a traceback."""
+
+
+@lru_cache(maxsize=256)
+def read_sql(name: str) -> str:
+    """The text of ``sql/<name>`` (e.g. ``"marts/episodes.sql"``)."""
+    path = SQL_DIR / name
+    if not path.exists():
+        raise FileNotFoundError(f"SQL file not found: {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table and view that does not exist yet."""
+    for path in sorted((SQL_DIR / "schema").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
+
+
+def connect(
+    path: str | Path | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the database (``None`` or ``":memory:"`` for an in-memory one).
+
+    A writable connection applies the schema; a read-only one (rendering) does not.
+    """
+    target = ":memory:" if path in (None, ":memory:") else str(path)
+    if target != ":memory:":
+        p = Path(target)
+        if read_only and not p.exists():
+            raise DatabaseError(f"Database not found: {p} (run `misper ingest` first)")
+        p.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(target, read_only=read_only)
+    except duckdb.IOException as exc:
+        raise DatabaseError(f"Cannot open database {target}: {exc}") from None
+    con.execute(f"SET TimeZone = '{TIMEZONE}'")
+    if not read_only:
+        apply_schema(con)
+    return con
+
+
+def run_sql(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Execute ``sql/<name>`` with named parameters; returns the cursor."""
+    return con.execute(read_sql(name), dict(params) if params else None)
+
+
+def query_df(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Run ``sql/<name>`` and return a DataFrame."""
+    return run_sql(con, name, params).df()
+
+
+def used_params(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the parameters that ``sql`` names (DuckDB rejects unused ones)."""
+    return {k: v for k, v in params.items() if f"${k}" in sql}
