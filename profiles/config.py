@@ -172,8 +172,53 @@ class GeocodingConfig(_Section):
 class SitesConfig(_Section):
     #: Go-missing locations repeated this many times that match no site become candidates.
     candidate_min_incidents: int = 5
+    #: DBSCAN clusters of go-missing / found points: neighbourhood radius (metres, BNG)
+    #: and the least number of points within it that makes a cluster core.
     cluster_radius_m: float = 150.0
     cluster_min_points: int = 10
+    #: Points geocoded less precisely than this (e.g. partial-postcode or place-name
+    #: centroids) are left out of clusters and hot spots: they would pile up on centroids.
+    cluster_max_precision_m: float = 250.0
+    #: Register sites within this distance of a cluster centre describe the cluster.
+    cluster_site_search_m: float = 500.0
+    #: Months up to and including the period that `misper sites` ranks by default.
+    ranking_months: int = 12
+    #: Persistent site: at least ``persistent_min_monthly_incidents`` incidents in at
+    #: least this share of the months looked at.
+    persistent_min_monthly_incidents: int = 2
+    persistent_min_share_of_months: float = 0.75
+    #: Emerging site: the last ``emerging_recent_months`` months hold at least
+    #: ``emerging_min_incidents`` incidents at a monthly rate at least
+    #: ``emerging_min_ratio`` times the rate of the earlier months.
+    emerging_recent_months: int = 3
+    emerging_min_incidents: int = 5
+    emerging_min_ratio: float = 2.0
+    #: Getis-Ord Gi* hot spots: grid cell size (metres, BNG), the distance between cell
+    #: centres within which cells are neighbours (750 m on a 500 m grid = the 8 touching
+    #: cells), and the false-discovery rate (Benjamini-Hochberg) for calling a hot spot.
+    hotspot_cell_m: float = 500.0
+    hotspot_neighbour_distance_m: float = 750.0
+    hotspot_fdr_alpha: float = 0.05
+    #: Go-missing-to-found distances use only points at least this precise (metres).
+    found_max_precision_m: float = 1000.0
+
+
+class DemandConfig(_Section):
+    """Demand and time, intervention impact and data quality (docs/methods.md)."""
+
+    #: Months shown in the monthly trend (control limits come from the months before the period).
+    trend_months: int = 24
+    #: Months of reports behind the day-of-week by hour-of-day pattern.
+    pattern_months: int = 12
+    #: Intervention impact: days in each of the equal windows before and after the start.
+    intervention_window_days: int = 90
+    #: Windows shorter than this (intervention too recent) are not tested.
+    intervention_min_window_days: int = 28
+    #: Significance level of the before/after test.
+    intervention_alpha: float = 0.05
+    #: A return is "late-recorded" when a load made more than this many hours after the
+    #: person was found still showed the episode open.
+    late_return_tolerance_hours: float = 24.0
 
 
 class Recipient(BaseModel):
@@ -236,6 +281,7 @@ class Settings(_Section):
     disclosure: DisclosureConfig = Field(default_factory=DisclosureConfig)
     geocoding: GeocodingConfig = Field(default_factory=GeocodingConfig)
     sites: SitesConfig = Field(default_factory=SitesConfig)
+    demand: DemandConfig = Field(default_factory=DemandConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
