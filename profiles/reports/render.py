@@ -1,0 +1,236 @@
+"""The one renderer: owns the Jinja environment, its filters and the PDF step.
+
+Every report (problem profile, UKMPU return, share covers, care-home summary) goes
+through ``Renderer.render_html``; the PDF is the same HTML through WeasyPrint. The
+output depends only on the ``Report`` object and the settings: the run date is a
+field of the report, never the clock, so the same inputs give byte-identical HTML.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from numbers import Number
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+from profiles.config import PROJECT_ROOT, Settings
+from profiles.errors import MisperError
+from profiles.periods import LONDON
+from profiles.reports.objects import Audience, Report, Table
+
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+MISSING = "–"  # shown for an empty cell (not the same as a suppressed one)
+
+
+def marking_for(settings: Settings, audience: Audience) -> str:
+    """The protective marking printed on every page for ``audience``."""
+    force = settings.force
+    return {
+        "police": force.protective_marking,
+        "partner": force.partner_marking,
+        "public": force.public_marking,
+    }[audience]
+
+
+# ---- filters (pure functions; registered once on the environment) ----------------
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def uk_date(value: date | datetime | str | None) -> str:
+    """``5 October 2026`` (London date for an aware datetime)."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(LONDON)
+        value = value.date()
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def uk_datetime(value: datetime | str | None) -> str:
+    """``5 October 2026, 14:05`` in London time."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if value.tzinfo is not None:
+        value = value.astimezone(LONDON)
+    return f"{uk_date(value)}, {value.strftime('%H:%M')}"
+
+
+def number(value: Any, digits: int = 0) -> str:
+    """Thousands separators: ``12,345`` or ``1,234.5`` with ``digits``."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str):
+        return value
+    return f"{float(value):,.{digits}f}" if digits else f"{round(float(value)):,d}"
+
+
+def percent(value: Any, digits: int = 0) -> str:
+    """A fraction as a percentage: ``0.413`` -> ``41%``."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str):
+        return value
+    return f"{float(value) * 100:,.{digits}f}%"
+
+
+def gbp(value: Any, digits: int = 0) -> str:
+    """Pounds sterling: ``£2,416`` (``digits=2``: ``£2,415.80``)."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str):
+        return value
+    sign = "-" if float(value) < 0 else ""
+    return f"{sign}£{abs(float(value)):,.{digits}f}"
+
+
+def hours(value: Any) -> str:
+    """A duration in hours, one decimal place: ``26.5 h``."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str):
+        return value
+    return f"{float(value):,.1f} h"
+
+
+def css_string(value: str) -> Markup:
+    """A CSS string literal (for running headers in ``@page`` rules)."""
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
+    return Markup(f'"{escaped}"')
+
+
+class Renderer:
+    """Renders ``Report`` objects to HTML (and PDF) with ``templates/``."""
+
+    def __init__(self, settings: Settings, template_dir: Path = TEMPLATES_DIR) -> None:
+        self.settings = settings
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(template_dir)),
+            autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(
+            uk_date=uk_date,
+            uk_datetime=uk_datetime,
+            number=number,
+            percent=percent,
+            gbp=gbp,
+            hours=hours,
+            css_string=css_string,
+            suppress=self.suppress,
+            cell=self.cell,
+        )
+
+    # -- filters that need the settings ------------------------------------------
+    def suppress(self, value: Any, audience: Audience) -> str:
+        """A count, or the suppression marker when it is small and the audience is not police.
+
+        Zero is not disclosive and is shown. Use this for counts in running text; tables
+        are suppressed (with secondary suppression) by ``profiles.reports.disclosure``.
+        """
+        if _is_missing(value) or isinstance(value, str):
+            return number(value)
+        threshold = self.settings.disclosure.suppression_threshold
+        if audience != "police" and 0 < float(value) < threshold:
+            return self.settings.disclosure.suppression_marker
+        return number(value)
+
+    def cell(self, value: Any, fmt: str) -> str:
+        """One table cell in its column's format; strings (e.g. a marker) pass through."""
+        if isinstance(value, str):
+            return value
+        if _is_missing(value):
+            return MISSING
+        if fmt in ("count", "number"):
+            digits = 0 if fmt == "count" or float(value).is_integer() else 1
+            return number(value, digits)
+        if fmt == "percent":
+            return percent(value, 1 if abs(float(value)) < 0.1 and value else 0)
+        if fmt == "gbp":
+            return gbp(value)
+        if fmt == "hours":
+            return hours(value)
+        if fmt == "date":
+            return uk_date(value)
+        if fmt == "datetime":
+            return uk_datetime(value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, Number) and isinstance(value, float) and value.is_integer():
+            return number(value)
+        return str(value)
+
+    # -- rendering ---------------------------------------------------------------
+    def render_html(self, report: Report, template: str = "report.html.j2") -> str:
+        """The whole report as one self-contained HTML document."""
+        tpl = self.env.get_template(template)
+        return tpl.render(
+            report=report,
+            threshold=self.settings.disclosure.suppression_threshold,
+            marker=self.settings.disclosure.suppression_marker,
+            rows=_rows,
+        )
+
+    def write_html(self, report: Report, path: Path, template: str = "report.html.j2") -> str:
+        html = self.render_html(report, template)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8", newline="\n")
+        return html
+
+    @staticmethod
+    def write_pdf(html: str, path: Path) -> None:
+        """The same HTML through WeasyPrint (print CSS: page numbers, running headers)."""
+        import logging
+
+        from weasyprint import HTML
+
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=_offline_fetcher).write_pdf(str(path))
+
+
+def _offline_fetcher(url: str, *args: Any, **kwargs: Any) -> dict:
+    """Reports are self-contained: only ``data:`` URIs may be fetched."""
+    if url.startswith("data:"):
+        from weasyprint.urls import default_url_fetcher
+
+        return default_url_fetcher(url, *args, **kwargs)
+    raise MisperError(f"report refers to an external resource ({url}); reports must be self-contained")
+
+
+def _rows(table: Table) -> list[list[tuple[Any, str, bool]]]:
+    """Rows of ``(value, format, suppressed)`` for the table macro."""
+    cols = list(table.data.columns)
+    fmts = [table.format_of(c) for c in cols]
+    mask = table.suppressed
+    out = []
+    for i, row in enumerate(table.data.itertuples(index=False, name=None)):
+        out.append(
+            [
+                (value, fmts[j], bool(mask.iat[i, j]) if mask is not None else False)
+                for j, value in enumerate(row)
+            ]
+        )
+    return out
