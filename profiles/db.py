@@ -10,6 +10,7 @@ Timestamps are ``TIMESTAMPTZ`` and every connection works in Europe/London, so
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -76,6 +77,33 @@ def run_sql(
     return con.execute(read_sql(name), dict(params) if params else None)
 
 
+def split_statements(sql: str) -> list[str]:
+    """Statements of a script: split at ``;`` ending a line (our SQL keeps ``;`` out of strings)."""
+    parts, current = [], []
+    for line in sql.splitlines():
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            parts.append("\n".join(current))
+            current = []
+    tail = "\n".join(current)
+    if tail.strip() and any(
+        ln.strip() and not ln.strip().startswith("--") for ln in tail.splitlines()
+    ):
+        parts.append(tail)
+    return [p for p in parts if any(ln.strip() and not ln.strip().startswith("--") for ln in p.splitlines())]
+
+
+def run_script(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+) -> None:
+    """Execute every statement of ``sql/<name>``, each with the parameters it names."""
+    params = dict(params or {})
+    for statement in split_statements(read_sql(name)):
+        con.execute(statement, used_params(statement, params) or None)
+
+
 def query_df(
     con: duckdb.DuckDBPyConnection,
     name: str,
@@ -87,4 +115,4 @@ def query_df(
 
 def used_params(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """Only the parameters that ``sql`` names (DuckDB rejects unused ones)."""
-    return {k: v for k, v in params.items() if f"${k}" in sql}
+    return {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}

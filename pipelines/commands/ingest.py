@@ -25,3 +25,21 @@ def ingest(
         out.print_json(json.dumps(result.as_json()))
     else:
         out.print(result.summary_text(), highlight=False)
+
+
+@command()
+def quarantine(
+    load: int = typer.Option(None, "--load", help="Only this load (see the ingest summary)."),
+    out_file: Path = typer.Option(None, "--out", help="Write every quarantined row with its reasons to this CSV."),
+) -> None:
+    """Quarantined rows: counts by problem, and optionally every row with its reasons (police only)."""
+    from profiles.ingest.review import quarantine_report, quarantine_summary
+
+    summary = quarantine_summary(state.db_path, load_id=load)
+    if summary.empty:
+        out.print("no quarantined rows")
+    else:
+        out.print(summary.to_string(index=False))
+    if out_file is not None:
+        n = quarantine_report(state.db_path, out_file, load_id=load)
+        out.print(f"{n:,} quarantined rows written to {out_file}")

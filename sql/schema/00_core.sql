@@ -40,7 +40,8 @@ create table if not exists quarantine (
     load_id        integer not null,
     record_type    varchar not null,
     file           varchar not null,
-    row_number     bigint not null,
+    file_sha256    varchar not null,          -- the same row of the same file is kept once
+    row_number     bigint not null,           -- 1 = first data row after the header
     record_key     varchar,                   -- incident_id / absence_id as given
     reasons        varchar[] not null,
     raw            json                        -- the row as read (police-restricted)

@@ -1,0 +1,374 @@
+"""Safe ingestion: every row read is loaded, updated, unchanged, quarantined or a duplicate.
+
+``ingest_files`` reads the files (profiles/ingest/readers.py), applies the mapping
+(profiles/ingest/mapping.py), then types, validates, classifies and merges the whole load
+in SQL (sql/staging/) inside one transaction: a failure leaves the database as it was.
+
+Reconciliation: rows_read = loaded + updated + unchanged + quarantined + duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from profiles import canonical
+from profiles.config import Settings
+from profiles.db import connect, run_script
+from profiles.errors import InputError
+from profiles.ingest.mapping import Mapping, load_mapping
+from profiles.ingest.pseudonymise import person_keys_table
+from profiles.ingest.readers import ROW_COLUMN, SourceTable, read_source
+from profiles.ingest.records import RECORD_TYPES, RecordSpec
+
+OUTCOMES = ("loaded", "updated", "unchanged", "quarantined", "duplicates")
+
+#: Strptime formats always tried after ISO 8601 (the list passed to SQL is never empty).
+FALLBACK_DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
+FALLBACK_DATE_FORMATS = ("%Y-%m-%d",)
+
+
+@dataclass
+class FileCounts:
+    file: str
+    sha256: str
+    rows_read: int = 0
+    loaded: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == sum(getattr(self, o) for o in OUTCOMES)
+
+
+@dataclass
+class LoadResult:
+    load_id: int
+    record_type: str
+    mapping: str
+    files: list[FileCounts]
+
+    def total(self, outcome: str) -> int:
+        return sum(getattr(f, outcome) for f in self.files)
+
+    @property
+    def rows_read(self) -> int:
+        return self.total("rows_read")
+
+    def as_json(self) -> dict:
+        """Exactly the reconciliation keys, plus ``files``."""
+        result = {"rows_read": self.rows_read, **{o: self.total(o) for o in OUTCOMES}}
+        result["files"] = [
+            {k: v for k, v in asdict(f).items() if k != "ignored_columns"} for f in self.files
+        ]
+        return result
+
+    def summary_text(self) -> str:
+        lines = [f"load {self.load_id} ({self.record_type}, mapping '{self.mapping}'):"]
+        for f in self.files:
+            lines.append(
+                f"  {f.file}: {f.rows_read:,} rows read = {f.loaded:,} loaded + {f.updated:,} updated"
+                f" + {f.unchanged:,} unchanged + {f.quarantined:,} quarantined + {f.duplicates:,} duplicates"
+            )
+            if f.ignored_columns:
+                lines.append(f"    columns not used by the mapping: {', '.join(f.ignored_columns)}")
+        if len(self.files) > 1:
+            lines.append(
+                f"  total: {self.rows_read:,} read = {self.total('loaded'):,} loaded + "
+                f"{self.total('updated'):,} updated + {self.total('unchanged'):,} unchanged + "
+                f"{self.total('quarantined'):,} quarantined + {self.total('duplicates'):,} duplicates"
+            )
+        if self.total("quarantined"):
+            lines.append("  quarantined rows and their reasons: `misper quarantine` (table quarantine)")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
+# mapping a file onto the record type's columns
+
+
+def _text_column(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    return pc.if_else(pc.equal(pc.utf8_trim_whitespace(values), ""), pa.scalar(None, pa.string()), values)
+
+
+def apply_mapping(source: SourceTable, mapping: Mapping, spec: RecordSpec) -> tuple[pa.Table, list[str]]:
+    """The file as the record type's columns (text), plus __file and __row.
+
+    Refuses the file (InputError naming file and column) when a required column is absent.
+    """
+    by_lower = {h.lower(): h for h in source.headers}
+    n = source.table.num_rows
+    columns: dict[str, pa.ChunkedArray | pa.Array] = {}
+    used: set[str] = set()
+    present: set[str] = set()
+    for name in spec.column_names:
+        if name in mapping.constants:
+            columns[name] = pa.repeat(pa.scalar(mapping.constants[name], pa.string()), n)
+            present.add(name)
+            continue
+        wanted = mapping.source_for(name)
+        headers = [wanted] if isinstance(wanted, str) else list(wanted)
+        found = [by_lower.get(h.strip().lower()) for h in headers]
+        if all(f is None for f in found):
+            if name in mapping.columns:
+                missing = ", ".join(f"'{h}'" for h in headers)
+                raise InputError(
+                    f"{source.path}: column {missing} (mapped to '{name}' by mapping '{mapping.name}') not found"
+                )
+            columns[name] = pa.nulls(n, pa.string())
+            continue
+        present.add(name)
+        parts = [source.table[f] for f in found if f is not None]
+        used.update(f for f in found if f is not None)
+        if len(parts) == 1:
+            columns[name] = parts[0]
+        else:
+            columns[name] = pc.binary_join_element_wise(
+                *[_text_column(p) for p in parts], ", ", null_handling="skip"
+            )
+    for name in spec.required:
+        if name not in present:
+            src = mapping.source_for(name)
+            raise InputError(
+                f"{source.path}: required column '{src if isinstance(src, str) else ', '.join(src)}'"
+                f" (canonical '{name}') not found; nothing was loaded"
+            )
+    for group in spec.one_of:
+        if not present.intersection(group):
+            raise InputError(
+                f"{source.path}: needs one of the columns {', '.join(repr(g) for g in group)}; nothing was loaded"
+            )
+    columns["__file"] = pa.repeat(pa.scalar(str(source.path), pa.string()), n)
+    columns[ROW_COLUMN] = source.table[ROW_COLUMN]
+    ignored = [h for h in source.headers if h not in used]
+    return pa.table(columns), ignored
+
+
+def _code_table(mapping: Mapping, column: str, aliases: dict[str, str] | None = None) -> list[dict[str, str]]:
+    table = dict(aliases or {})
+    table.update(mapping.codes.get(column, {}))
+    return [{"k": k, "v": v} for k, v in table.items()] or [{"k": "\x00", "v": "\x00"}]
+
+
+def _flag_table(mapping: Mapping, spec: RecordSpec) -> list[dict[str, str]]:
+    merged: dict[str, str] = {}
+    for col in spec.column_names:
+        if col in canonical.FLAG_COLUMNS or col == "reported_to_police":
+            merged.update(mapping.codes.get(col, {}))
+    return [{"k": k, "v": v} for k, v in merged.items()] or [{"k": "\x00", "v": "\x00"}]
+
+
+def staging_params(mapping: Mapping, spec: RecordSpec, settings: Settings, now: datetime) -> dict:
+    future_limit = now + timedelta(minutes=settings.ingest.future_tolerance_minutes)
+    return {
+        "tz": mapping.timezone,
+        "datetime_formats": list(mapping.datetime_formats) + list(FALLBACK_DATETIME_FORMATS),
+        "date_formats": list(mapping.date_formats) + list(FALLBACK_DATE_FORMATS),
+        "future_limit": future_limit,
+        "earliest": datetime.fromisoformat(settings.ingest.earliest_report).date(),
+        "max_age": settings.ingest.max_age_years,
+        "gender_codes": list(canonical.GENDER_CODES),
+        "ethnicity_codes": list(canonical.ETHNICITY_CODES),
+        "risk_codes": list(canonical.RISK_CODES),
+        "missing_from_codes": list(canonical.MISSING_FROM_TYPES),
+        "found_by_codes": list(canonical.FOUND_BY_CODES),
+        "outcome_codes": list(canonical.OUTCOME_CODES),
+        "map_gender": _code_table(mapping, "gender"),
+        "map_ethnicity": _code_table(mapping, "ethnicity"),
+        "map_risk": _code_table(mapping, "risk", canonical.RISK_ALIASES),
+        "map_missing_from_type": _code_table(mapping, "missing_from_type"),
+        "map_found_by": _code_table(mapping, "found_by"),
+        "map_outcome": _code_table(mapping, "outcome"),
+        "map_flag": _flag_table(mapping, spec),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# the load
+
+
+def _progress(enabled: bool) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=not enabled,
+    )
+
+
+def ingest_files(
+    files: Sequence[str | Path],
+    *,
+    mapping: str | Mapping = "canonical",
+    settings: Settings | None = None,
+    db_path: str | Path | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    now: datetime | None = None,
+    progress: bool = False,
+) -> LoadResult:
+    """Validate and load ``files`` as one load (one transaction) and reconcile every row."""
+    settings = settings or Settings()
+    if not files:
+        raise InputError("no files given")
+    mapping_obj = mapping if isinstance(mapping, Mapping) else load_mapping(mapping, settings)
+    spec = RECORD_TYPES[mapping_obj.record_type]
+    now = now or datetime.now(timezone.utc)
+    pseudonym_key, _ = settings.pseudonym_key()
+
+    with _progress(progress) as bar:
+        # 1. Read and map every file first: a refused file loads nothing.
+        task = bar.add_task("reading", total=len(files))
+        sources: list[tuple[SourceTable, pa.Table, list[str]]] = []
+        seen: set[str] = set()
+        for f in files:
+            source = read_source(Path(f), mapping_obj)
+            if str(source.path) in seen:
+                raise InputError(f"{source.path}: given twice in one load")
+            seen.add(str(source.path))
+            mapped, ignored = apply_mapping(source, mapping_obj, spec)
+            sources.append((source, mapped, ignored))
+            bar.advance(task)
+
+        own_con = con is None
+        if own_con:
+            con = connect(db_path or settings.db_path)
+        steps = bar.add_task("validating and loading", total=4)
+        try:
+            con.execute("begin transaction")
+            load_id = con.execute("select nextval('load_id_seq')").fetchall()[0][0]
+            offset = 0
+            tables = []
+            for _, mapped, _ in sources:
+                seq = pa.array(range(offset, offset + mapped.num_rows), pa.int64())
+                tables.append(mapped.append_column("__seq", seq))
+                offset += mapped.num_rows
+            raw_load = pa.concat_tables(tables)
+            con.register("raw_load", raw_load)
+            run_script(con, "staging/macros.sql")
+            run_script(con, spec.staging_sql, staging_params(mapping_obj, spec, settings, now))
+            bar.advance(steps)
+            run_script(con, f"staging/current_{spec.table}.sql")
+            run_script(con, "staging/classify_load.sql", {"key_name": spec.key})
+            bar.advance(steps)
+
+            ids = [
+                r[0]
+                for r in con.execute(
+                    "select distinct person_id from load_classified where load_outcome in ('loaded', 'updated')"
+                ).fetchall()
+            ]
+            con.register("person_keys", person_keys_table(ids, pseudonym_key))
+            run_script(con, f"staging/merge_{spec.table}.sql", {"load_id": load_id, "now": now})
+            bar.advance(steps)
+
+            counts = _count(con, sources)
+            for source, _, _ in sources:
+                con.register("source_rows", source.table)
+                run_script(
+                    con,
+                    "staging/quarantine_load.sql",
+                    {
+                        "load_id": load_id,
+                        "record_type": spec.name,
+                        "file": str(source.path),
+                        "sha256": source.sha256,
+                    },
+                )
+                con.unregister("source_rows")
+                _quarantine_malformed(con, load_id, spec.name, source)
+            result = LoadResult(load_id, spec.name, mapping_obj.name, counts)
+            _log(con, result, sources, now)
+            con.execute("commit")
+            bar.advance(steps)
+        except BaseException:
+            try:
+                con.execute("rollback")
+            except duckdb.Error:
+                pass
+            raise
+        finally:
+            for name in ("raw_load", "person_keys"):
+                try:
+                    con.unregister(name)
+                except duckdb.Error:
+                    pass
+            if own_con:
+                con.close()
+    if not all(f.balanced for f in result.files):  # pragma: no cover - guarded by tests
+        raise InputError("reconciliation failed: rows read do not equal the rows accounted for")
+    return result
+
+
+def _count(con: duckdb.DuckDBPyConnection, sources) -> list[FileCounts]:
+    rows = con.execute(
+        "select __file, load_outcome, count(*) from load_classified group by all"
+    ).fetchall()
+    by_file = {str(s.path): FileCounts(str(s.path), s.sha256, ignored_columns=ign) for s, _, ign in sources}
+    for file, outcome, n in rows:
+        key = "duplicates" if outcome == "duplicate" else outcome
+        setattr(by_file[file], key, getattr(by_file[file], key) + n)
+    for source, _, _ in sources:
+        fc = by_file[str(source.path)]
+        fc.quarantined += len(source.malformed)
+        fc.rows_read = source.rows_read
+    return list(by_file.values())
+
+
+def _quarantine_malformed(con, load_id: int, record_type: str, source: SourceTable) -> None:
+    if not source.malformed:
+        return
+    rows = pa.table(
+        {
+            "row_number": pa.array([m.row_number or 0 for m in source.malformed], pa.int64()),
+            "reason": pa.array([m.reason for m in source.malformed], pa.string()),
+            "text": pa.array([json.dumps({"text": m.text}) for m in source.malformed], pa.string()),
+        }
+    )
+    con.register("malformed_rows", rows)
+    run_script(
+        con,
+        "staging/quarantine_malformed.sql",
+        {"load_id": load_id, "record_type": record_type, "file": str(source.path), "sha256": source.sha256},
+    )
+    con.unregister("malformed_rows")
+
+
+def _log(con, result: LoadResult, sources, now: datetime) -> None:
+    params = {
+        "load_id": result.load_id,
+        "record_type": result.record_type,
+        "started_at": now,
+        "mapping": result.mapping,
+        "files": [f.file for f in result.files],
+        **{k: (result.total(k) if k != "rows_read" else result.rows_read) for k in ("rows_read", *OUTCOMES)},
+    }
+    run_script(con, "staging/log_load.sql", params)
+    sizes = {str(s.path): s.size for s, _, _ in sources}
+    for f in result.files:
+        run_script(
+            con,
+            "staging/log_load_file.sql",
+            {
+                "load_id": result.load_id,
+                "file": f.file,
+                "sha256": f.sha256,
+                "bytes": sizes[f.file],
+                **{k: getattr(f, k) for k in ("rows_read", *OUTCOMES)},
+            },
+        )

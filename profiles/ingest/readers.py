@@ -1,0 +1,211 @@
+"""Read extract files into all-text Arrow tables, keeping every row accounted for.
+
+CSV (UTF-8, UTF-8 with BOM or cp1252; comma, semicolon, tab or pipe), XLSX and Parquet.
+Every value is read as text; typing and validation happen in SQL over the whole load.
+A CSV row with the wrong number of fields is not dropped: it is returned in
+``malformed`` so that it goes to quarantine with its row number.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from profiles.errors import InputError
+from profiles.ingest.mapping import Mapping
+
+ROW_COLUMN = "__row"
+
+
+@dataclass
+class Malformed:
+    row_number: int | None
+    reason: str
+    text: str
+
+
+@dataclass
+class SourceTable:
+    """One file as read: text columns under the file's own headers, plus ``__row``."""
+
+    path: Path
+    sha256: str
+    size: int
+    headers: list[str]
+    table: pa.Table
+    malformed: list[Malformed] = field(default_factory=list)
+    encoding: str = ""
+
+    @property
+    def rows_read(self) -> int:
+        return self.table.num_rows + len(self.malformed)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _decode(raw: bytes, path: Path, encoding: str) -> tuple[str, str]:
+    """Text of the file and the encoding used ('auto' tries UTF-8, then cp1252)."""
+    if encoding.lower() not in ("auto", ""):
+        try:
+            return raw.decode(encoding).lstrip("\ufeff"), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"{path}: cannot be read as {encoding}: {exc}") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            return raw[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: starts with a UTF-8 mark but is not UTF-8: {exc}") from None
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: neither UTF-8 nor cp1252 text: {exc}") from None
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _check_headers(headers: list[str], path: Path) -> list[str]:
+    headers = [h.strip() for h in headers]
+    if not any(headers):
+        raise InputError(f"{path}: no header row")
+    seen: dict[str, int] = {}
+    for h in headers:
+        key = h.lower()
+        if key in seen:
+            raise InputError(f"{path}: column '{h}' appears more than once in the header")
+        seen[key] = 1
+    return headers
+
+
+def read_csv(path: Path, mapping: Mapping) -> SourceTable:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(f"{path}: the file is empty")
+    text, encoding = _decode(raw, path, mapping.encoding)
+    del raw
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    delimiter = _sniff_delimiter(first_line) if mapping.delimiter == "auto" else mapping.delimiter
+    headers = _check_headers(next(csv.reader([first_line], delimiter=delimiter)), path)
+    malformed: list[Malformed] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        # row.number is the physical line (1 = header) when known.
+        data_row = row.number - 1 if row.number is not None else None
+        malformed.append(
+            Malformed(
+                data_row,
+                f"row has {row.actual_columns} fields; the header has {row.expected_columns}",
+                row.text,
+            )
+        )
+        return "skip"
+
+    data = text.encode("utf-8")
+    del text
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in headers},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
+        raise InputError(f"{path}: not a readable CSV file: {exc}") from None
+    # Rename to the stripped headers (pyarrow keeps them as written).
+    table = table.rename_columns(headers)
+    table = table.append_column(ROW_COLUMN, _row_numbers(table.num_rows, malformed))
+    return SourceTable(path, "", 0, headers, table, malformed, encoding)
+
+
+def _row_numbers(n_valid: int, malformed: list[Malformed]) -> pa.Array:
+    """Data-row numbers (1 = first row after the header) of the rows that parsed."""
+    bad = sorted(m.row_number for m in malformed if m.row_number is not None)
+    if not bad:
+        return pa.array(range(1, n_valid + 1), pa.int64())
+    numbers, bad_set, r = [], set(bad), 1
+    while len(numbers) < n_valid:
+        if r not in bad_set:
+            numbers.append(r)
+        r += 1
+    return pa.array(numbers, pa.int64())
+
+
+def read_xlsx(path: Path) -> SourceTable:
+    try:
+        frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl")
+    except Exception as exc:  # noqa: BLE001 - any openpyxl failure means "unreadable"
+        raise InputError(f"{path}: not a readable XLSX workbook: {exc}") from None
+    headers = _check_headers([str(c) for c in frame.columns], path)
+    frame.columns = headers
+    frame = frame.fillna("")
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.append_column(ROW_COLUMN, pa.array(range(1, len(frame) + 1), pa.int64()))
+    return SourceTable(path, "", 0, headers, table, [], "xlsx")
+
+
+def read_parquet(path: Path) -> SourceTable:
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'Europe/London'")
+    try:
+        table = con.execute(
+            "select columns(*)::varchar from read_parquet($path)", {"path": str(path)}
+        ).to_arrow_table()
+    except duckdb.Error as exc:
+        raise InputError(f"{path}: not a readable Parquet file: {exc}") from None
+    finally:
+        con.close()
+    headers = _check_headers(list(table.column_names), path)
+    table = table.rename_columns(headers)
+    table = pa.table(
+        {h: pa.compute.fill_null(table[h], "") for h in headers}
+    )
+    table = table.append_column(ROW_COLUMN, pa.array(range(1, table.num_rows + 1), pa.int64()))
+    return SourceTable(path, "", 0, headers, table, [], "parquet")
+
+
+def read_source(path: Path, mapping: Mapping) -> SourceTable:
+    """Read one extract file; refuse it with a clear message if it cannot be read."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        source = read_xlsx(path)
+    elif suffix in (".parquet", ".pq"):
+        source = read_parquet(path)
+    elif suffix in (".csv", ".txt", ".tsv", ""):
+        source = read_csv(path, mapping)
+    else:
+        raise InputError(f"{path}: unknown file type '{suffix}' (expected .csv, .xlsx or .parquet)")
+    source.sha256 = sha256_of(path)
+    source.size = path.stat().st_size
+    return source

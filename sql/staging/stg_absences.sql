@@ -1,0 +1,76 @@
+-- Staging: type and validate one load of care providers' unauthorised absences.
+-- Grain: one row per input row (raw_load), valid or not.
+-- Inputs: raw_load (absence columns as text, plus __file, __row, __seq).
+-- Parameters: $tz, $datetime_formats, $future_limit, $earliest, $map_flag.
+-- Output: typed columns, reasons, fingerprint (raw values), record_hash (typed values).
+
+create or replace temp table staged as
+with cleaned as (
+    select
+        __file, __row, __seq,
+        clean(absence_id) as absence_id_raw,
+        clean(person_id) as person_id_raw,
+        clean(site_ref) as site_ref_raw,
+        clean(site_name) as site_name_raw,
+        clean(started_at) as started_at_raw,
+        clean(ended_at) as ended_at_raw,
+        clean(reported_to_police) as reported_to_police_raw,
+        clean(incident_id) as incident_id_raw
+    from raw_load
+),
+
+typed as (
+    select
+        c.*,
+        absence_id_raw as absence_id,
+        person_id_raw as person_id,
+        site_ref_raw as site_ref,
+        site_name_raw as site_name,
+        parse_ts(started_at_raw, $datetime_formats, $tz) as started_at,
+        parse_ts(ended_at_raw, $datetime_formats, $tz) as ended_at,
+        parse_bool(map_code(reported_to_police_raw, $map_flag)) as reported_to_police,
+        incident_id_raw as incident_id
+    from cleaned c
+),
+
+checked as (
+    select
+        t.*,
+        list_filter([
+            case when absence_id is null then 'absence_id: required' end,
+            case when person_id is null then 'person_id: required' end,
+            case when started_at_raw is null then 'started_at: required' end,
+            case when reported_to_police_raw is null then 'reported_to_police: required' end,
+            case when started_at_raw is not null and started_at is null
+                 then printf('started_at: not a date-time (''%s'')', started_at_raw) end,
+            case when ended_at_raw is not null and ended_at is null
+                 then printf('ended_at: not a date-time (''%s'')', ended_at_raw) end,
+            case when reported_to_police_raw is not null and reported_to_police is null
+                 then printf('reported_to_police: not Y/N (''%s'')', reported_to_police_raw) end,
+            case when ended_at < started_at then 'ended_at: before started_at' end,
+            case when started_at > $future_limit then 'started_at: in the future' end,
+            case when ended_at > $future_limit then 'ended_at: in the future' end,
+            case when started_at < $earliest::timestamptz
+                 then printf('started_at: before %s', $earliest::varchar) end,
+            case when incident_id is not null and reported_to_police = false
+                 then 'incident_id: given for an absence not reported to police' end
+        ], lambda x: x is not null) as reasons
+    from typed t
+)
+
+select
+    __file, __row, __seq,
+    absence_id as record_key,
+    reasons,
+    md5(concat_ws(chr(31),
+        coalesce(absence_id_raw, chr(0)), coalesce(person_id_raw, chr(0)),
+        coalesce(site_ref_raw, chr(0)), coalesce(site_name_raw, chr(0)),
+        coalesce(started_at_raw, chr(0)), coalesce(ended_at_raw, chr(0)),
+        coalesce(reported_to_police_raw, chr(0)), coalesce(incident_id_raw, chr(0))
+    )) as fingerprint,
+    md5(to_json(struct_pack(
+        absence_id, person_id, site_ref, site_name, started_at, ended_at,
+        reported_to_police, incident_id
+    ))::varchar) as record_hash,
+    absence_id, person_id, site_ref, site_name, started_at, ended_at, reported_to_police, incident_id
+from checked;

@@ -1,0 +1,271 @@
+-- Staging: type and validate one load of the canonical incident extract.
+-- Grain: one row per input row (raw_load), valid or not.
+-- Inputs: raw_load (every canonical column as text after the mapping's renames, plus
+--         __file, __row = data row number in its file, __seq = order in the load).
+-- Parameters: $tz, $datetime_formats, $date_formats, $future_limit (timestamptz),
+--   $earliest (date), $max_age, code lists ($gender_codes, $ethnicity_codes, $risk_codes,
+--   $missing_from_codes, $found_by_codes, $outcome_codes) and code tables
+--   ($map_gender, $map_ethnicity, $map_risk, $map_missing_from_type, $map_found_by,
+--   $map_outcome, $map_flag) as lists of {k, v} (keys lower case).
+-- Output: typed columns, reasons (list of text; empty = valid), fingerprint (of the raw
+--   values: equal fingerprints = exact duplicate rows), record_hash (of the typed values).
+
+create or replace temp table staged as
+with cleaned as (
+    select
+        __file, __row, __seq,
+        clean(incident_id) as incident_id_raw,
+        clean(person_id) as person_id_raw,
+        clean(reported_at) as reported_at_raw,
+        clean(last_seen_at) as last_seen_at_raw,
+        clean(found_at) as found_at_raw,
+        clean(date_of_birth) as date_of_birth_raw,
+        clean(age) as age_raw,
+        clean(gender) as gender_raw,
+        clean(ethnicity) as ethnicity_raw,
+        clean(risk) as risk_raw,
+        clean(risk_highest) as risk_highest_raw,
+        clean(missing_from_type) as missing_from_type_raw,
+        clean(missing_from_address) as missing_from_address_raw,
+        clean(missing_from_postcode) as missing_from_postcode_raw,
+        clean(missing_from_easting) as missing_from_easting_raw,
+        clean(missing_from_northing) as missing_from_northing_raw,
+        clean(found_address) as found_address_raw,
+        clean(found_postcode) as found_postcode_raw,
+        clean(found_easting) as found_easting_raw,
+        clean(found_northing) as found_northing_raw,
+        clean(found_by) as found_by_raw,
+        clean(outcome) as outcome_raw,
+        clean(flag_cse) as flag_cse_raw,
+        clean(flag_cce) as flag_cce_raw,
+        clean(flag_trafficking) as flag_trafficking_raw,
+        clean(flag_mental_health) as flag_mental_health_raw,
+        clean(flag_suicidal) as flag_suicidal_raw,
+        clean(flag_dementia) as flag_dementia_raw,
+        clean(flag_learning_disability) as flag_learning_disability_raw,
+        clean(looked_after) as looked_after_raw,
+        clean(placing_authority) as placing_authority_raw,
+        clean(responsible_la) as responsible_la_raw,
+        clean(return_interview_offered_at) as return_interview_offered_at_raw,
+        clean(return_interview_done_at) as return_interview_done_at_raw,
+        clean(calls) as calls_raw,
+        clean(site_ref) as site_ref_raw,
+        clean(reason) as reason_raw
+    from raw_load
+),
+
+typed as (
+    select
+        c.*,
+        -- identity --------------------------------------------------------------
+        incident_id_raw as incident_id,
+        person_id_raw as person_id,
+        -- times -------------------------------------------------------------------
+        parse_ts(reported_at_raw, $datetime_formats, $tz) as reported_at,
+        parse_ts(last_seen_at_raw, $datetime_formats, $tz) as last_seen_at,
+        parse_ts(found_at_raw, $datetime_formats, $tz) as found_at,
+        parse_ts(return_interview_offered_at_raw, $datetime_formats, $tz) as return_interview_offered_at,
+        parse_ts(return_interview_done_at_raw, $datetime_formats, $tz) as return_interview_done_at,
+        parse_date(date_of_birth_raw, $date_formats) as date_of_birth,
+        parse_int(age_raw) as age_given,
+        -- codes -------------------------------------------------------------------
+        map_code(gender_raw, $map_gender) as gender,
+        upper(map_code(ethnicity_raw, $map_ethnicity)) as ethnicity,
+        map_code(risk_raw, $map_risk) as risk,
+        map_code(risk_highest_raw, $map_risk) as risk_highest_given,
+        map_code(missing_from_type_raw, $map_missing_from_type) as missing_from_type,
+        map_code(found_by_raw, $map_found_by) as found_by,
+        map_code(outcome_raw, $map_outcome) as outcome,
+        -- places ------------------------------------------------------------------
+        missing_from_address_raw as missing_from_address,
+        norm_postcode(missing_from_postcode_raw) as missing_from_postcode,
+        parse_num(missing_from_easting_raw) as missing_from_easting,
+        parse_num(missing_from_northing_raw) as missing_from_northing,
+        found_address_raw as found_address,
+        norm_postcode(found_postcode_raw) as found_postcode,
+        parse_num(found_easting_raw) as found_easting,
+        parse_num(found_northing_raw) as found_northing,
+        -- flags -------------------------------------------------------------------
+        parse_bool(map_code(flag_cse_raw, $map_flag)) as flag_cse,
+        parse_bool(map_code(flag_cce_raw, $map_flag)) as flag_cce,
+        parse_bool(map_code(flag_trafficking_raw, $map_flag)) as flag_trafficking,
+        parse_bool(map_code(flag_mental_health_raw, $map_flag)) as flag_mental_health,
+        parse_bool(map_code(flag_suicidal_raw, $map_flag)) as flag_suicidal,
+        parse_bool(map_code(flag_dementia_raw, $map_flag)) as flag_dementia,
+        parse_bool(map_code(flag_learning_disability_raw, $map_flag)) as flag_learning_disability,
+        parse_bool(map_code(looked_after_raw, $map_flag)) as looked_after,
+        -- other -------------------------------------------------------------------
+        placing_authority_raw as placing_authority,
+        responsible_la_raw as responsible_la,
+        parse_int(calls_raw) as calls,
+        site_ref_raw as site_ref,
+        reason_raw as reason
+    from cleaned c
+),
+
+derived as (
+    select
+        t.*,
+        coalesce(
+            case when date_of_birth is not null and reported_at is not null
+                 then date_part('year', age(reported_at::date, date_of_birth))::integer end,
+            age_given
+        ) as age_at_report,
+        -- the highest grade is never below the initial one
+        case
+            when risk_highest_given is null or not list_contains($risk_codes, risk_highest_given) then risk
+            when risk is null or not list_contains($risk_codes, risk) then risk_highest_given
+            when list_position($risk_codes, risk_highest_given) < list_position($risk_codes, risk)
+                then risk_highest_given
+            else risk
+        end as risk_highest
+    from typed t
+),
+
+checked as (
+    select
+        d.*,
+        list_filter([
+            -- required fields
+            case when incident_id is null then 'incident_id: required' end,
+            case when person_id is null then 'person_id: required' end,
+            case when reported_at_raw is null then 'reported_at: required' end,
+            case when gender_raw is null then 'gender: required' end,
+            case when risk_raw is null then 'risk: required' end,
+            case when date_of_birth_raw is null and age_raw is null
+                 then 'date_of_birth/age: one of them is required' end,
+            -- parseable values
+            case when reported_at_raw is not null and reported_at is null
+                 then printf('reported_at: not a date-time (''%s'')', reported_at_raw) end,
+            case when last_seen_at_raw is not null and last_seen_at is null
+                 then printf('last_seen_at: not a date-time (''%s'')', last_seen_at_raw) end,
+            case when found_at_raw is not null and found_at is null
+                 then printf('found_at: not a date-time (''%s'')', found_at_raw) end,
+            case when return_interview_offered_at_raw is not null and return_interview_offered_at is null
+                 then printf('return_interview_offered_at: not a date-time (''%s'')', return_interview_offered_at_raw) end,
+            case when return_interview_done_at_raw is not null and return_interview_done_at is null
+                 then printf('return_interview_done_at: not a date-time (''%s'')', return_interview_done_at_raw) end,
+            case when date_of_birth_raw is not null and date_of_birth is null
+                 then printf('date_of_birth: not a date (''%s'')', date_of_birth_raw) end,
+            case when age_raw is not null and age_given is null
+                 then printf('age: not a whole number (''%s'')', age_raw) end,
+            case when calls_raw is not null and (calls is null or calls < 0)
+                 then printf('calls: not a count (''%s'')', calls_raw) end,
+            -- order and plausibility of dates
+            case when found_at < reported_at then 'found_at: before reported_at' end,
+            case when reported_at > $future_limit then 'reported_at: in the future' end,
+            case when last_seen_at > $future_limit then 'last_seen_at: in the future' end,
+            case when found_at > $future_limit then 'found_at: in the future' end,
+            case when return_interview_offered_at > $future_limit then 'return_interview_offered_at: in the future' end,
+            case when return_interview_done_at > $future_limit then 'return_interview_done_at: in the future' end,
+            case when date_of_birth > $future_limit::date then 'date_of_birth: in the future' end,
+            case when reported_at < $earliest::timestamptz
+                 then printf('reported_at: before %s', $earliest::varchar) end,
+            -- plausible ages
+            case when date_of_birth is not null and reported_at is not null and date_of_birth > reported_at::date
+                 then 'date_of_birth: after reported_at' end,
+            case when age_at_report is not null and (age_at_report < 0 or age_at_report > $max_age)
+                 then printf('age: implausible (%d)', age_at_report) end,
+            -- known codes
+            case when gender is not null and not list_contains($gender_codes, gender)
+                 then printf('gender: unknown code ''%s''', gender_raw) end,
+            case when ethnicity is not null and not list_contains($ethnicity_codes, ethnicity)
+                 then printf('ethnicity: unknown code ''%s''', ethnicity_raw) end,
+            case when risk is not null and not list_contains($risk_codes, risk)
+                 then printf('risk: unknown code ''%s''', risk_raw) end,
+            case when risk_highest_given is not null and not list_contains($risk_codes, risk_highest_given)
+                 then printf('risk_highest: unknown code ''%s''', risk_highest_raw) end,
+            case when missing_from_type is not null and not list_contains($missing_from_codes, missing_from_type)
+                 then printf('missing_from_type: unknown code ''%s''', missing_from_type_raw) end,
+            case when found_by is not null and not list_contains($found_by_codes, found_by)
+                 then printf('found_by: unknown code ''%s''', found_by_raw) end,
+            case when outcome is not null and not list_contains($outcome_codes, outcome)
+                 then printf('outcome: unknown code ''%s''', outcome_raw) end,
+            case when flag_cse_raw is not null and flag_cse is null
+                 then printf('flag_cse: not Y/N (''%s'')', flag_cse_raw) end,
+            case when flag_cce_raw is not null and flag_cce is null
+                 then printf('flag_cce: not Y/N (''%s'')', flag_cce_raw) end,
+            case when flag_trafficking_raw is not null and flag_trafficking is null
+                 then printf('flag_trafficking: not Y/N (''%s'')', flag_trafficking_raw) end,
+            case when flag_mental_health_raw is not null and flag_mental_health is null
+                 then printf('flag_mental_health: not Y/N (''%s'')', flag_mental_health_raw) end,
+            case when flag_suicidal_raw is not null and flag_suicidal is null
+                 then printf('flag_suicidal: not Y/N (''%s'')', flag_suicidal_raw) end,
+            case when flag_dementia_raw is not null and flag_dementia is null
+                 then printf('flag_dementia: not Y/N (''%s'')', flag_dementia_raw) end,
+            case when flag_learning_disability_raw is not null and flag_learning_disability is null
+                 then printf('flag_learning_disability: not Y/N (''%s'')', flag_learning_disability_raw) end,
+            case when looked_after_raw is not null and looked_after is null
+                 then printf('looked_after: not Y/N (''%s'')', looked_after_raw) end,
+            -- postcode format
+            case when missing_from_postcode_raw is not null and missing_from_postcode is null
+                 then printf('missing_from_postcode: not a postcode (''%s'')', missing_from_postcode_raw) end,
+            case when found_postcode_raw is not null and found_postcode is null
+                 then printf('found_postcode: not a postcode (''%s'')', found_postcode_raw) end,
+            -- coordinates inside Great Britain
+            case when (missing_from_easting_raw is not null and missing_from_easting is null)
+                   or (missing_from_northing_raw is not null and missing_from_northing is null)
+                 then printf('missing_from_easting/northing: not numbers (''%s'', ''%s'')',
+                             coalesce(missing_from_easting_raw, ''), coalesce(missing_from_northing_raw, '')) end,
+            case when (missing_from_easting_raw is null) <> (missing_from_northing_raw is null)
+                 then 'missing_from_easting/northing: one given without the other' end,
+            case when missing_from_easting is not null and missing_from_northing is not null
+                      and not coords_in_gb(missing_from_easting, missing_from_northing)
+                 then printf('missing_from_easting/northing: outside Great Britain (%s, %s)',
+                             missing_from_easting_raw, missing_from_northing_raw) end,
+            case when (found_easting_raw is not null and found_easting is null)
+                   or (found_northing_raw is not null and found_northing is null)
+                 then printf('found_easting/northing: not numbers (''%s'', ''%s'')',
+                             coalesce(found_easting_raw, ''), coalesce(found_northing_raw, '')) end,
+            case when (found_easting_raw is null) <> (found_northing_raw is null)
+                 then 'found_easting/northing: one given without the other' end,
+            case when found_easting is not null and found_northing is not null
+                      and not coords_in_gb(found_easting, found_northing)
+                 then printf('found_easting/northing: outside Great Britain (%s, %s)',
+                             found_easting_raw, found_northing_raw) end
+        ], lambda x: x is not null) as reasons
+    from derived d
+)
+
+select
+    __file, __row, __seq,
+    incident_id as record_key,
+    reasons,
+    md5(concat_ws(chr(31),
+        coalesce(incident_id_raw, chr(0)), coalesce(person_id_raw, chr(0)),
+        coalesce(reported_at_raw, chr(0)), coalesce(last_seen_at_raw, chr(0)),
+        coalesce(found_at_raw, chr(0)), coalesce(date_of_birth_raw, chr(0)),
+        coalesce(age_raw, chr(0)), coalesce(gender_raw, chr(0)),
+        coalesce(ethnicity_raw, chr(0)), coalesce(risk_raw, chr(0)),
+        coalesce(risk_highest_raw, chr(0)), coalesce(missing_from_type_raw, chr(0)),
+        coalesce(missing_from_address_raw, chr(0)), coalesce(missing_from_postcode_raw, chr(0)),
+        coalesce(missing_from_easting_raw, chr(0)), coalesce(missing_from_northing_raw, chr(0)),
+        coalesce(found_address_raw, chr(0)), coalesce(found_postcode_raw, chr(0)),
+        coalesce(found_easting_raw, chr(0)), coalesce(found_northing_raw, chr(0)),
+        coalesce(found_by_raw, chr(0)), coalesce(outcome_raw, chr(0)),
+        coalesce(flag_cse_raw, chr(0)), coalesce(flag_cce_raw, chr(0)),
+        coalesce(flag_trafficking_raw, chr(0)), coalesce(flag_mental_health_raw, chr(0)),
+        coalesce(flag_suicidal_raw, chr(0)), coalesce(flag_dementia_raw, chr(0)),
+        coalesce(flag_learning_disability_raw, chr(0)), coalesce(looked_after_raw, chr(0)),
+        coalesce(placing_authority_raw, chr(0)), coalesce(responsible_la_raw, chr(0)),
+        coalesce(return_interview_offered_at_raw, chr(0)), coalesce(return_interview_done_at_raw, chr(0)),
+        coalesce(calls_raw, chr(0)), coalesce(site_ref_raw, chr(0)), coalesce(reason_raw, chr(0))
+    )) as fingerprint,
+    md5(to_json(struct_pack(
+        incident_id, person_id, reported_at, last_seen_at, found_at, date_of_birth, age_at_report,
+        gender, ethnicity, risk, risk_highest, missing_from_type,
+        missing_from_address, missing_from_postcode, missing_from_easting, missing_from_northing,
+        found_address, found_postcode, found_easting, found_northing, found_by, outcome,
+        flag_cse, flag_cce, flag_trafficking, flag_mental_health, flag_suicidal, flag_dementia,
+        flag_learning_disability, looked_after, placing_authority, responsible_la,
+        return_interview_offered_at, return_interview_done_at, calls, site_ref, reason
+    ))::varchar) as record_hash,
+    -- typed canonical values (person_key is added at merge)
+    incident_id, person_id, reported_at, last_seen_at, found_at, date_of_birth, age_at_report,
+    gender, ethnicity, risk, risk_highest, missing_from_type,
+    missing_from_address, missing_from_postcode, missing_from_easting, missing_from_northing,
+    found_address, found_postcode, found_easting, found_northing, found_by, outcome,
+    flag_cse, flag_cce, flag_trafficking, flag_mental_health, flag_suicidal, flag_dementia,
+    flag_learning_disability, looked_after, placing_authority, responsible_la,
+    return_interview_offered_at, return_interview_done_at, calls, site_ref, reason
+from checked;
