@@ -1,0 +1,84 @@
+-- Report: sites ranked by incidents (the `misper sites` table, police view).
+-- Grain: one row per site with at least one incident in the window.
+-- Inputs: site_episodes (sql/marts/sites_episodes.sql), episodes, sites.
+-- Parameters:
+--   $period_start, $period_end  the window ranked (half-open, London time)
+--   $previous_start             start of the equal-length window before it (it ends at $period_start)
+--   $window_days, $threshold    repeat rule: >= $threshold reports within $window_days days
+--   $cost_risks, $cost_values   unit cost (GBP) per initial risk grade, as two parallel lists
+-- incidents           episodes reported in the window whose go-missing location matched the site
+-- individuals         distinct persons among them
+-- repeat_individuals  of those persons, the ones with a report in the window that was their
+--                     $threshold-th (or later) within $window_days days (earlier reports count,
+--                     wherever they went missing from)
+-- calls               sum of recorded calls (unrecorded = 0)
+-- estimated_cost_gbp  sum over the incidents of the unit cost of their initial risk grade
+-- change_vs_previous  incidents minus incidents at the site in the previous window
+with
+
+unit_costs as (
+    select unnest($cost_risks) as risk, unnest($cost_values) as unit_cost_gbp
+),
+
+-- every episode with the number of its person's reports in the repeat window ending with it
+rolling as (
+    select
+        incident_id,
+        person_key,
+        reported_at,
+        count(*) over (
+            partition by person_key order by reported_at
+            range between to_days($window_days) preceding and current row
+        ) as reports_in_window
+    from episodes
+),
+
+repeat_persons as (
+    select distinct person_key
+    from rolling
+    where reported_at >= $period_start and reported_at < $period_end
+      and reports_in_window >= $threshold
+),
+
+current_window as (
+    select
+        se.site_id,
+        count(*) as incidents,
+        count(distinct se.person_key) as individuals,
+        count(distinct rp.person_key) as repeat_individuals,
+        coalesce(sum(se.calls), 0) as calls,
+        round(coalesce(sum(uc.unit_cost_gbp), 0), 2) as estimated_cost_gbp
+    from site_episodes se
+    left join repeat_persons rp on rp.person_key = se.person_key
+    left join unit_costs uc on uc.risk = se.risk
+    where se.reported_at >= $period_start and se.reported_at < $period_end
+    group by se.site_id
+),
+
+previous_window as (
+    select site_id, count(*) as incidents
+    from site_episodes
+    where reported_at >= $previous_start and reported_at < $period_start
+    group by site_id
+)
+
+select
+    s.site_id,
+    s.site_ref,
+    s.name,
+    s.type,
+    s.postcode,
+    s.easting,
+    s.northing,
+    s.lad_code,
+    c.incidents,
+    c.individuals,
+    c.repeat_individuals,
+    c.calls,
+    c.estimated_cost_gbp,
+    c.incidents - coalesce(p.incidents, 0) as change_vs_previous,
+    s.sensitive
+from current_window c
+join sites s using (site_id)
+left join previous_window p using (site_id)
+order by c.incidents desc, c.individuals desc, c.calls desc, s.site_id
