@@ -86,10 +86,18 @@ class RepeatConfig(_Section):
     threshold: int = 3
     #: A prior episode within this many days makes a new report a trigger-plan case.
     trigger_plan_lookback_days: int = 365
+    #: A person's first report is referred at once when its highest grade is one of these.
+    referral_risk_grades: list[str] = Field(default_factory=lambda: ["high"])
+    #: ... or when it carries one of these flags (codes without the ``flag_`` prefix).
+    referral_flags: list[str] = Field(default_factory=lambda: ["cse", "cce", "trafficking"])
 
 
 class RfgConfig(_Section):
-    """Recency-frequency-gravity score (a local choice; see docs/methods.md)."""
+    """Recency-frequency-gravity score (a local choice; see docs/methods_people.md).
+
+    ``gravity_weights`` keys: a risk code (weight of an episode's highest grade),
+    ``flag_<code>`` for any vulnerability flag, ``looked_after`` and ``harm``.
+    """
 
     recency_half_life_days: float = 30.0
     frequency_window_days: int = 365
@@ -104,6 +112,10 @@ class RfgConfig(_Section):
             "flag_trafficking": 2.0,
             "harm": 2.0,
         }
+    )
+    #: Outcomes that add the ``harm`` weight to an episode's gravity.
+    harm_outcomes: list[str] = Field(
+        default_factory=lambda: ["harmed", "crime_victim", "sexual_offence_victim", "found_dead"]
     )
 
 
@@ -131,12 +143,16 @@ class SafeguardingConfig(_Section):
     return_interview_hours: int = 72
     #: People missing longer than this are notified to the UK Missing Persons Unit.
     ukmpu_notify_hours: int = 72
+    #: Flags (codes without ``flag_``) that make an intelligence report due for a person.
+    intelligence_flags: list[str] = Field(default_factory=lambda: ["cse", "cce", "trafficking"])
 
 
 class DisclosureConfig(_Section):
-    #: Cells below this count are suppressed in partner and public outputs.
+    #: Cells below this count are suppressed in partner and public outputs (zero is shown).
     suppression_threshold: int = 5
-    suppression_marker: str = "<5"
+    #: Shown for a withheld cell. One marker for primary and secondary suppression, so a
+    #: reader cannot tell which withheld cell is the small one ("[c]" as in UK statistics).
+    suppression_marker: str = "[c]"
     #: Fields an information-sharing agreement names for the local-authority share.
     share_fields: list[str] = Field(
         default_factory=lambda: [
@@ -244,8 +260,12 @@ class SmtpConfig(_Section):
     user_env: str = "MISPER_SMTP_USER"
     password_env: str = "MISPER_SMTP_PASSWORD"
     timeout_seconds: float = 30.0
+    #: Extra attempts after a transient failure (connection, timeout, 4xx reply).
     retries: int = 3
+    #: Wait before the first retry; doubled for each later one.
     retry_delay_seconds: float = 2.0
+    #: PEM file of a private CA that signed the relay's certificate (empty: system CAs).
+    ca_file: Path | None = None
 
 
 class DeliveryConfig(_Section):

@@ -76,8 +76,8 @@ def test_numbers_percentages_and_money():
 
 def test_suppress_filter_hides_small_counts_from_partners_but_not_police():
     r = Renderer(Settings())
-    assert r.suppress(3, "partner") == "<5"
-    assert r.suppress(3, "public") == "<5"
+    assert r.suppress(3, "partner") == "[c]"
+    assert r.suppress(3, "public") == "[c]"
     assert r.suppress(3, "police") == "3"
     assert r.suppress(0, "public") == "0"  # zero is not disclosive
     assert r.suppress(5, "public") == "5"

@@ -41,6 +41,8 @@ class Table:
     derived: dict[str, str] = field(default_factory=dict)
     additive_rows: bool = False
     total_row: bool = False
+    #: A count column holding each row's total (the margin of an additive row).
+    total_column: str | None = None
     #: Set by disclosure control: the cells it withheld (same shape as ``data``).
     suppressed: pd.DataFrame | None = None
 
