@@ -22,8 +22,8 @@ from rich.console import Console
 from profiles.config import Settings, load_settings
 from profiles.errors import MisperError
 
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 app = typer.Typer(
     name="misper",

@@ -174,8 +174,8 @@ def read_parquet(path: Path) -> SourceTable:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'Europe/London'")
     try:
-        table = con.execute(
-            "select columns(*)::varchar from read_parquet($path)", {"path": str(path)}
+        table = con.sql(
+            "select columns(*)::varchar from read_parquet($path)", params={"path": str(path)}
         ).to_arrow_table()
     except duckdb.Error as exc:
         raise InputError(f"{path}: not a readable Parquet file: {exc}") from None
