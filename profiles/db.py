@@ -63,6 +63,7 @@ def connect(
     except duckdb.IOException as exc:
         raise DatabaseError(f"Cannot open database {target}: {exc}") from None
     con.execute(f"SET TimeZone = '{TIMEZONE}'")
+    con.execute("SET enable_progress_bar = false")
     if not read_only:
         apply_schema(con)
     return con
