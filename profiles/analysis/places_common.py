@@ -57,7 +57,7 @@ def check_audience(audience: str) -> Audience:
     return audience  # type: ignore[return-value]
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(
         con.execute(
             "select count(*) from information_schema.tables where table_name = $name", {"name": name}
@@ -70,7 +70,7 @@ def area_names(con: duckdb.DuckDBPyConnection, level: str) -> dict[str, str]:
 
     Empty when no boundaries were imported; callers then show the code itself.
     """
-    if not _table_exists(con, "ref_boundaries"):
+    if not table_exists(con, "ref_boundaries"):
         return {}
     rows = con.execute(
         "select code, any_value(name) from ref_boundaries where level = $level and name is not null group by code",
@@ -145,7 +145,7 @@ def suppress_counts(
 
 def attribution_lines(con: duckdb.DuckDBPyConnection, kinds: Iterable[str] | None = None) -> list[str]:
     """Distinct attribution texts of the imported reference data (all kinds by default)."""
-    if not _table_exists(con, "ref_sources"):
+    if not table_exists(con, "ref_sources"):
         return []
     kinds = list(kinds) if kinds is not None else None
     rows = con.execute(

@@ -1,0 +1,235 @@
+"""Spatial clusters of go-missing points and, separately, of found points (DBSCAN).
+
+Demand that no register names shows up as a cluster: a block of flats, a hostel, a
+station, a park where people are found. DBSCAN (scikit-learn) groups points on the
+British National Grid: a point with at least ``settings.sites.cluster_min_points``
+points (itself included) within ``settings.sites.cluster_radius_m`` metres is a core
+point; a cluster is the core points that reach one another plus the points within
+the radius of them; everything else is noise. Points geocoded less precisely than
+``settings.sites.cluster_max_precision_m`` (centroids of partial postcodes or place
+names) are left out, or they would make clusters of their own on the centroid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+from sklearn.cluster import DBSCAN
+
+from profiles.analysis.places_common import (
+    area_names,
+    check_audience,
+    require_tables,
+    site_display,
+    table_exists,
+)
+from profiles.config import Settings
+from profiles.db import query_df
+from profiles.errors import MisperError
+from profiles.periods import Period
+
+ROLES = ("missing_from", "found")
+
+CLUSTER_COLUMNS: tuple[str, ...] = (
+    "role",
+    "cluster_id",
+    "incidents",
+    "individuals",
+    "centre_easting",
+    "centre_northing",
+    "extent_m",
+    "lad_code",
+    "lad_name",
+    "ward_code",
+    "ward_name",
+    "share_at_known_sites",
+    "main_site_id",
+    "main_site",
+    "main_site_share",
+    "nearest_sites",
+    "nearest_place",
+    "nearest_place_m",
+)
+
+#: Partner and public outputs give cluster centres to the nearest kilometre only.
+COARSE_GRID_M = 1000.0
+
+
+@dataclass(frozen=True)
+class Clusters:
+    """``summary``: one row per cluster (``CLUSTER_COLUMNS``), largest first.
+    ``points``: the points clustered, with ``cluster_id`` (0 = noise); police audience only."""
+
+    role: str
+    summary: pd.DataFrame
+    points: pd.DataFrame
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise MisperError(f"--role: expected one of {', '.join(ROLES)}, got '{role}'")
+    return role
+
+
+def located_points(
+    con: duckdb.DuckDBPyConnection, settings: Settings, period: Period, *, role: str, max_precision_m: float | None = None
+) -> pd.DataFrame:
+    """Episodes reported in ``period`` with a located point in ``role`` (sql/reports/places_points.sql).
+
+    Columns: incident_id, person_key, reported_at, easting, northing, method, precision_m,
+    site_id, force_area, lad_code, ward_code, lsoa_code, outside_force.
+    """
+    require_tables(con, "episodes", "episode_locations")
+    params = {
+        "role": check_role(role),
+        **period.params(),
+        "max_precision_m": float(max_precision_m if max_precision_m is not None else settings.sites.cluster_max_precision_m),
+    }
+    return query_df(con, "reports/places_points.sql", params)
+
+
+def dbscan_labels(easting: np.ndarray, northing: np.ndarray, *, radius_m: float, min_points: int) -> np.ndarray:
+    """Cluster numbers 1..k (1 = most points) for each point, 0 for noise.
+
+    Identical coordinates (many reports geocoded to one home) are clustered once with
+    their count as weight, which gives the same answer as DBSCAN over every point.
+    """
+    if len(easting) == 0:
+        return np.zeros(0, dtype=int)
+    coords = np.column_stack([np.asarray(easting, float), np.asarray(northing, float)])
+    unique, inverse, counts = np.unique(coords, axis=0, return_inverse=True, return_counts=True)
+    model = DBSCAN(eps=radius_m, min_samples=min_points).fit(unique, sample_weight=counts)
+    raw = model.labels_[inverse.ravel()]
+    sizes = pd.Series(raw[raw >= 0]).value_counts()
+    # largest first; ties broken by the order DBSCAN found them (deterministic input order)
+    order = sorted(sizes.index, key=lambda k: (-sizes[k], k))
+    renumber = {old: new for new, old in enumerate(order, start=1)}
+    return np.array([renumber.get(k, 0) for k in raw], dtype=int)
+
+
+def site_labels(con: duckdb.DuckDBPyConnection, audience: str) -> tuple[dict[str, str], dict[str, bool]]:
+    """``({site_id: name as the audience may see it}, {site_id: sensitive})`` for every site.
+
+    Candidate sites (repeated locations matching no register entry, possibly a private
+    address) count as sensitive: partner and public outputs call them "Unregistered
+    location". One labeller serves the whole table, so a home keeps one letter throughout.
+    """
+    sites = query_df(con, "reports/places_site_positions.sql")
+    candidate = sites["status"] != "register"
+    sites["sensitive"] = sites["sensitive"].fillna(True).astype(bool) | candidate
+    shown = site_display(sites, audience, area_names(con, "lad"), blank_columns=())
+    names = shown["name"].where(~(candidate & (audience != "police")), "Unregistered location")
+    names = names.where(names.notna(), "Site " + sites["site_id"].astype(str))
+    return dict(zip(sites["site_id"], names)), dict(zip(sites["site_id"], sites["sensitive"]))
+
+
+def _mode(values: pd.Series):
+    values = values.dropna()
+    if values.empty:
+        return None
+    counts = values.value_counts()
+    return sorted(counts.index[counts == counts.max()])[0]
+
+
+def _gazetteer(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    if not table_exists(con, "ref_places"):
+        return pd.DataFrame(columns=["name", "easting", "northing"])
+    return query_df(con, "reports/places_gazetteer.sql")
+
+
+def location_clusters(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    period: Period,
+    *,
+    role: str = "missing_from",
+    audience: str = "police",
+) -> Clusters:
+    """DBSCAN clusters of the ``role`` points of episodes reported in ``period``.
+
+    Summary columns: role; cluster_id (1 = largest); incidents (points in the cluster);
+    individuals (distinct persons); centre_easting/northing (mean position, BNG metres;
+    nearest kilometre for partner and public); extent_m (farthest point from the centre);
+    lad_code/lad_name, ward_code/ward_name (the most common among the points);
+    share_at_known_sites (share of the points the geocoder matched to a site);
+    main_site_id/main_site/main_site_share (the site most points matched, if any);
+    nearest_sites (up to three register sites within ``settings.sites.cluster_site_search_m``
+    of the centre, "name (distance m)"); nearest_place/nearest_place_m (the nearest
+    gazetteer place). Sensitive sites are named for the police audience only.
+    """
+    audience = check_audience(audience)
+    cfg = settings.sites
+    points = located_points(con, settings, period, role=role)
+    points["cluster_id"] = dbscan_labels(
+        points["easting"].to_numpy(), points["northing"].to_numpy(),
+        radius_m=cfg.cluster_radius_m, min_points=cfg.cluster_min_points,
+    )
+    members = points[points["cluster_id"] > 0]
+    if members.empty:
+        return Clusters(role, pd.DataFrame(columns=list(CLUSTER_COLUMNS)), points)
+
+    site_label, site_sensitive = site_labels(con, audience)
+    sites = query_df(con, "reports/places_site_positions.sql")
+    register = sites[(sites["status"] == "register") & sites["easting"].notna() & sites["northing"].notna()]
+    register = register.reset_index(drop=True)
+    lad_names, ward_names = area_names(con, "lad"), area_names(con, "ward")
+    site_tree = cKDTree(register[["easting", "northing"]].to_numpy()) if len(register) else None
+    places = _gazetteer(con)
+    place_tree = cKDTree(places[["easting", "northing"]].to_numpy()) if len(places) else None
+
+    rows = []
+    for cluster_id, group in members.groupby("cluster_id", sort=True):
+        xy = group[["easting", "northing"]].to_numpy()
+        centre = xy.mean(axis=0)
+        extent = float(np.sqrt(((xy - centre) ** 2).sum(axis=1)).max())
+        at_sites = group["site_id"].notna()
+        main_site = _mode(group["site_id"])
+        nearest_sites = ""
+        if site_tree is not None:
+            k = min(3, len(register))
+            dist, idx = site_tree.query(centre, k=k, distance_upper_bound=cfg.cluster_site_search_m)
+            dist, idx = np.atleast_1d(dist), np.atleast_1d(idx)
+            nearest_sites = "; ".join(
+                f"{site_label[register['site_id'].iat[i]]} ({d:.0f} m)"
+                for d, i in zip(dist, idx)
+                if np.isfinite(d)
+            )
+        place, place_m = None, None
+        if place_tree is not None:
+            d, i = place_tree.query(centre)
+            place, place_m = places["name"].iat[i], round(float(d))
+        lad, ward = _mode(group["lad_code"]), _mode(group["ward_code"])
+        rows.append(
+            {
+                "role": role,
+                "cluster_id": int(cluster_id),
+                "incidents": len(group),
+                "individuals": group["person_key"].nunique(),
+                "centre_easting": round(float(centre[0])),
+                "centre_northing": round(float(centre[1])),
+                "extent_m": round(extent),
+                "lad_code": lad,
+                "lad_name": lad_names.get(lad, lad) if lad else None,
+                "ward_code": ward,
+                "ward_name": ward_names.get(ward, ward) if ward else None,
+                "share_at_known_sites": round(float(at_sites.mean()), 3),
+                "main_site_id": main_site,
+                "main_site": site_label.get(main_site, main_site) if main_site else None,
+                "main_site_share": round(float((group["site_id"] == main_site).mean()), 3) if main_site else None,
+                "nearest_sites": nearest_sites,
+                "nearest_place": place,
+                "nearest_place_m": place_m,
+            }
+        )
+    summary = pd.DataFrame(rows, columns=list(CLUSTER_COLUMNS))
+    if audience != "police":
+        for col in ("centre_easting", "centre_northing"):
+            summary[col] = (summary[col] / COARSE_GRID_M).round().astype(int) * int(COARSE_GRID_M)
+        hidden = summary["main_site_id"].map(lambda s: bool(site_sensitive.get(s, True)) if s else False)
+        summary["main_site_id"] = summary["main_site_id"].where(~hidden, None)
+        points = points.iloc[0:0]
+    return Clusters(role, summary, points)
