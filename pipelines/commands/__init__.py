@@ -1,3 +1,4 @@
 """Command modules; importing one registers its commands on `pipelines.cli_app.app`."""
 
 from pipelines.commands import ingest  # noqa: F401
+from pipelines.commands import delivery  # noqa: F401
