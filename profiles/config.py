@@ -179,15 +179,24 @@ class DisclosureConfig(_Section):
 class GeocodingConfig(_Section):
     #: Minimum rapidfuzz score (0-100) for a site name/address match.
     site_match_min_score: float = 88.0
+    #: Bar for a site match when the location has no postcode (whole register compared).
+    site_match_min_score_no_postcode: float = 92.0
     #: Online geocoder: "none" (default), "nominatim" or "os_places". Never used by tests.
     online_provider: Literal["none", "nominatim", "os_places"] = "none"
     online_rate_limit_per_second: float = 1.0
     online_api_key_env: str = "MISPER_GEOCODER_API_KEY"
+    #: Service URL; empty = the provider's public endpoint.
+    online_url: str = ""
+    #: Sent as User-Agent (Nominatim's usage policy asks for one that identifies you).
+    online_user_agent: str = "misper geocoder"
+    online_timeout_seconds: float = 10.0
 
 
 class SitesConfig(_Section):
     #: Go-missing locations repeated this many times that match no site become candidates.
     candidate_min_incidents: int = 5
+    #: ... and at least this many distinct people (one person's own home is not a site).
+    candidate_min_persons: int = 2
     #: DBSCAN clusters of go-missing / found points: neighbourhood radius (metres, BNG)
     #: and the least number of points within it that makes a cluster core.
     cluster_radius_m: float = 150.0

@@ -47,3 +47,43 @@ create table if not exists sites (
     source           varchar,             -- cqc | user_list | candidate | sample
     status           varchar not null default 'register'
 );
+
+-- Grain: one row per distinct normalised location input (the cache key), for the current reference.
+-- Rows are dropped when the reference data or the sites register change (ref_meta.import_id).
+create table if not exists geocode_cache (
+    input_key       varchar primary key,
+    easting         double,
+    northing        double,
+    lat             double,
+    lon             double,
+    method          varchar not null,
+    confidence      double,
+    precision_m     double,
+    force_area      varchar,
+    lad_code        varchar,
+    ward_code       varchar,
+    lsoa_code       varchar,
+    site_id         varchar,
+    matched_text    varchar,              -- what matched (postcode, place name, site name) for review
+    geocoded_at     timestamptz
+);
+
+-- Manual positions entered by an analyst; they win over every other step and survive re-runs.
+create table if not exists geocode_overrides (
+    incident_id     varchar not null,
+    role            varchar not null,     -- missing_from | found
+    easting         double not null,      -- EPSG:27700
+    northing        double not null,
+    note            varchar,
+    entered_at      timestamptz not null,
+    primary key (incident_id, role)
+);
+
+-- Grain: one row per episode: the version (record_hash) and reference import last geocoded.
+create table if not exists episode_geocode_state (
+    incident_id     varchar primary key,
+    record_hash     varchar not null,
+    import_id       varchar,
+    overrides_hash  varchar,
+    geocoded_at     timestamptz
+);

@@ -1,0 +1,210 @@
+"""The sites register: care settings and other repeat locations.
+
+Built from the reference data (:func:`build_sites_register`): CQC care homes
+(``adult_care_home``) and the user's own site lists (children's homes, hospitals,
+mental-health units, supported accommodation). A user-listed site with a CQC location
+id replaces that CQC entry. Children's homes are ``sensitive``: their name, address and
+precise position are for police-restricted outputs only.
+
+Repeated go-missing locations that match no site become ``candidate`` sites for an
+analyst to review (:func:`refresh_candidate_sites`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import duckdb
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from profiles.config import Settings
+from profiles.db import query_df, run_sql
+from profiles.geo.boundaries import AreaIndex
+from profiles.geo.crs import bng_to_wgs84
+from profiles.geo.normalise import normalise_text
+
+SENSITIVE_TYPES = ("childrens_home",)
+_NUMBER = re.compile(r"\b\d+[A-Z]?\b")
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12].upper()
+
+
+def build_sites_register(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    index: AreaIndex | None = None,
+    in_transaction: bool = False,
+) -> int:
+    """Replace the register rows of ``sites`` from ``ref_care_homes`` and ``ref_user_sites``.
+
+    Candidate sites are kept. Site ids are stable across rebuilds: ``USR-<site_ref>`` for a
+    user-listed site, ``CQC-<location id>`` (or ``CQC-<hash of name and postcode>``) for a
+    care home. Returns the number of register sites.
+    """
+    homes = query_df(con, "geo/sites_from_care_homes.sql")
+    users = query_df(con, "geo/sites_from_user_lists.sql")
+    homes["site_id"] = np.where(
+        homes["cqc_location_id"].notna(),
+        "CQC-" + homes["cqc_location_id"].fillna(""),
+        "CQC-" + (normalise_text(homes["name"]) + "|" + homes["postcode"].fillna("")).map(_short_hash),
+    )
+    users["site_id"] = "USR-" + users["site_ref"].str.upper()
+    # A user-listed site naming a CQC location replaces the CQC entry.
+    listed_cqc = set(users["cqc_location_id"].dropna())
+    homes = homes[~homes["cqc_location_id"].isin(listed_cqc)]
+    sites = pd.concat([users, homes], ignore_index=True)
+    sites = sites.drop_duplicates("site_id", keep="first").reset_index(drop=True)
+    sites["sensitive"] = sites["type"].isin(SENSITIVE_TYPES)
+    if len(sites):
+        lon, lat = bng_to_wgs84(sites["easting"], sites["northing"])
+        sites["lon"], sites["lat"] = lon, lat
+        index = index or AreaIndex(con)
+        areas = index.assign(sites["easting"], sites["northing"])
+        sites["lad_code"] = sites["lad_code"].fillna(pd.Series(areas["lad_code"].values, index=sites.index))
+        sites["ward_code"] = areas["ward_code"].values
+        sites["lsoa_code"] = areas["lsoa_code"].values
+    else:
+        for col in ("lon", "lat", "ward_code", "lsoa_code"):
+            sites[col] = pd.Series(dtype="float64" if col in ("lon", "lat") else "object")
+    sites["status"] = "register"
+    version = _short_hash(
+        sites[["site_id", "site_ref", "name", "address", "postcode", "easting", "northing"]]
+        .astype(str).to_csv(index=False)
+    )
+    if not in_transaction:
+        con.execute("begin transaction")
+    try:
+        con.register("_sites_in", sites)
+        run_sql(con, "geo/sites_replace_register.sql")
+        con.unregister("_sites_in")
+        run_sql(con, "geo/ref_set_meta.sql", {"key": "sites_version", "value": version})
+        if not in_transaction:
+            con.execute("commit")
+    except BaseException:
+        if not in_transaction:
+            con.execute("rollback")
+        raise
+    return len(sites)
+
+
+def register_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The register sites with normalised text for matching."""
+    frame = query_df(con, "geo/sites_for_matching.sql")
+    frame["name_norm"] = normalise_text(frame["name"])
+    frame["address_norm"] = _strip_postcode(normalise_text(frame["address"]), frame["postcode"])
+    frame["ref_norm"] = frame["site_ref"].fillna("").str.upper().str.strip()
+    return frame
+
+
+def _strip_postcode(text: pd.Series, postcode: pd.Series) -> pd.Series:
+    pc = postcode.fillna("").astype(str)
+    out = [t.replace(p, " ").strip() if p else t for t, p in zip(text.astype(str), pc)]
+    return pd.Series([re.sub(r"\s+", " ", t) for t in out], index=text.index)
+
+
+def _numbers(text: str) -> set[str]:
+    return set(_NUMBER.findall(text))
+
+
+def _score(text: str, site: pd.Series) -> float:
+    """Name/address similarity 0-100, zero when house numbers disagree."""
+    nums = _numbers(text)
+    site_text = f"{site['name_norm']} {site['address_norm']}".strip()
+    if nums and not nums <= _numbers(site_text):
+        return 0.0
+    choices = [site["name_norm"], site_text]
+    if _numbers(site["address_norm"]):
+        choices.append(site["address_norm"])
+    return max(fuzz.token_sort_ratio(text, c) for c in choices if c)
+
+
+def match_sites(inputs: pd.DataFrame, sites: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Step 3 of the cascade: a known site by ``site_ref``, or by fuzzy name/address.
+
+    ``inputs`` are prepared inputs (see :func:`profiles.geo.normalise.prepare_inputs`)
+    indexed by ``input_key``. With a postcode, the sites at that postcode are compared
+    (score >= ``geocoding.site_match_min_score``); without one, every site is compared
+    and the bar is ``geocoding.site_match_min_score_no_postcode`` and the best must be
+    unique. House numbers must agree. Returns matched rows with easting, northing,
+    method, confidence, precision_m, site_id, matched_text.
+    """
+    cols = ["easting", "northing", "method", "confidence", "precision_m", "site_id", "matched_text"]
+    if sites.empty or inputs.empty:
+        return pd.DataFrame(columns=cols)
+    out = []
+    # by site_ref
+    by_ref = sites[sites["ref_norm"] != ""].drop_duplicates("ref_norm").set_index("ref_norm")
+    has_ref = inputs["site_ref"].ne("") & inputs["site_ref"].isin(by_ref.index)
+    for key, ref in inputs.loc[has_ref, "site_ref"].items():
+        s = by_ref.loc[ref]
+        out.append((key, s["easting"], s["northing"], 0.95, s["precision_m"], s["site_id"], f"site_ref {ref}"))
+    rest = inputs[~has_ref & inputs["address"].ne("")]
+    if not rest.empty:
+        text = _strip_postcode(rest["address"], rest["postcode"])
+        by_pc = {pc: grp for pc, grp in sites.groupby("postcode") if pc}
+        thr = settings.geocoding.site_match_min_score
+        thr_no_pc = settings.geocoding.site_match_min_score_no_postcode
+        all_choices = (sites["name_norm"] + " " + sites["address_norm"]).str.strip().tolist()
+        for key, t, pc in zip(rest.index, text, rest["postcode"]):
+            if not t or len(t.split()) < 2:
+                continue
+            if pc and pc in by_pc:
+                cands = by_pc[pc]
+                scores = np.array([_score(t, s) for _, s in cands.iterrows()])
+                best = int(scores.argmax())
+                if scores[best] >= thr:
+                    s = cands.iloc[best]
+                    conf = 0.8 + 0.15 * (scores[best] - thr) / max(100 - thr, 1)
+                    out.append((key, s["easting"], s["northing"], conf, s["precision_m"], s["site_id"],
+                                f"{s['name']} ({scores[best]:.0f})"))
+                    continue
+            # No postcode (or none of its sites matched): every site, a higher bar, a unique best.
+            top = process.extract(t, all_choices, scorer=fuzz.token_sort_ratio, limit=3, score_cutoff=thr_no_pc)
+            top = [(c, sc, i) for c, sc, i in top if _score(t, sites.iloc[i]) >= thr_no_pc]
+            if not top:
+                continue
+            if len(top) > 1 and top[1][1] == top[0][1] and sites.iloc[top[1][2]]["site_id"] != sites.iloc[top[0][2]]["site_id"]:
+                continue  # two sites equally likely: do not guess
+            s = sites.iloc[top[0][2]]
+            conf = 0.7 + 0.2 * (top[0][1] - thr_no_pc) / max(100 - thr_no_pc, 1)
+            out.append((key, s["easting"], s["northing"], conf, s["precision_m"], s["site_id"],
+                        f"{s['name']} ({top[0][1]:.0f})"))
+    frame = pd.DataFrame(out, columns=["input_key", "easting", "northing", "confidence", "precision_m",
+                                       "site_id", "matched_text"]).set_index("input_key")
+    frame = frame[frame["easting"].notna()]
+    frame["method"] = "site"
+    return frame[cols]
+
+
+def refresh_candidate_sites(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
+    """Make repeated go-missing locations that match no site into ``candidate`` sites.
+
+    A location is a geocoded point (to 10 m) of go-missing episodes located by
+    coordinates, postcode or override that matched no register site. It becomes a
+    candidate when it has at least ``sites.candidate_min_incidents`` incidents and
+    ``sites.candidate_min_persons`` distinct people (one person's own home is not a
+    site). Candidates are sensitive (unverified addresses: police only) and their
+    episodes carry the candidate's ``site_id``. Re-running with the same data changes
+    nothing. Returns the number of candidate sites.
+    """
+    params = {
+        "min_incidents": settings.sites.candidate_min_incidents,
+        "min_persons": settings.sites.candidate_min_persons,
+    }
+    groups = query_df(con, "geo/candidate_locations.sql", params)
+    groups["site_id"] = "CAND-" + groups["location_key"].map(_short_hash)
+    if len(groups):
+        lon, lat = bng_to_wgs84(groups["easting"], groups["northing"])
+        groups["lon"], groups["lat"] = lon, lat
+    else:
+        groups["lon"] = groups["lat"] = pd.Series(dtype="float64")
+    con.register("_candidates_in", groups)
+    run_sql(con, "geo/candidate_sites_apply.sql")
+    con.unregister("_candidates_in")
+    return len(groups)
