@@ -1,0 +1,52 @@
+"""`misper ukmpu`, `misper share`, `misper profile`: render reports from the database.
+
+Each command parses its options and calls one function of ``profiles.reports``; the
+database is opened read-only (rendering never writes). The run date printed in a
+report is ``--run-date`` (default: today in London), never read from the clock later.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+
+from pipelines.cli_app import command, out, state
+
+
+def _run_date(text: str | None) -> date:
+    from profiles.periods import LONDON, parse_date
+
+    return parse_date(text, "--run-date") if text else datetime.now(LONDON).date()
+
+
+def _print_written(paths: list[Path]) -> None:
+    for path in paths:
+        out.print(f"wrote {path}", highlight=False)
+
+
+RUN_DATE = typer.Option(None, "--run-date", help="Date printed as 'produced', YYYY-MM-DD [default: today].")
+
+
+@command()
+def ukmpu(
+    year: str = typer.Option(..., "--year", help="Financial year by the April it starts: 2024 = 2024/25."),
+    out_dir: Path = typer.Option(None, "--out", help="Output folder [default: out/ukmpu/<year>]."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also write ukmpu_return.pdf."),
+    run_date: str = RUN_DATE,
+) -> None:
+    """The UKMPU annual return: ukmpu_return.csv, .xlsx and .html (checked before writing)."""
+    from profiles.db import connect
+    from profiles.periods import FinancialYear
+    from profiles.reports.ukmpu import write_return
+
+    fy = FinancialYear.parse(year)
+    settings = state.settings
+    target = out_dir or settings.output_dir / "ukmpu" / str(fy.first_day.year)
+    con = connect(state.db_path, read_only=True)
+    try:
+        paths = write_return(con, fy, target, settings, _run_date(run_date), pdf=pdf)
+    finally:
+        con.close()
+    _print_written(paths)
