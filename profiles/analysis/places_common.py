@@ -144,16 +144,13 @@ def suppress_counts(
 
 
 def attribution_lines(con: duckdb.DuckDBPyConnection, kinds: Iterable[str] | None = None) -> list[str]:
-    """Distinct attribution texts of the imported reference data (all kinds by default)."""
+    """The attribution texts of the reference data in use (``profiles.geo.attribution``);
+    empty when no reference data was imported."""
     if not table_exists(con, "ref_sources"):
         return []
-    kinds = list(kinds) if kinds is not None else None
-    rows = con.execute(
-        "select distinct attribution from ref_sources "
-        "where attribution is not null and ($kinds is null or list_contains($kinds, kind)) order by 1",
-        {"kinds": kinds},
-    ).fetchall()
-    return [r[0] for r in rows]
+    from profiles.geo.attribution import attribution_lines as geo_attribution_lines
+
+    return geo_attribution_lines(con, list(kinds) if kinds is not None else None)
 
 
 def write_csv(frame: pd.DataFrame, path: Path, *, attribution: Sequence[str] = ()) -> Path:
