@@ -1,0 +1,68 @@
+"""Plumbing shared by the people analysis: the marts, parameters, checks, identities.
+
+No measures here; see people.py and people_safeguarding.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from profiles.canonical import FLAG_COLUMNS
+from profiles.config import ConfigError, Settings
+from profiles.db import query_df, read_sql, run_sql, used_params
+
+#: Vulnerability flag codes, in canonical order, as the people outputs spell them ("cse;cce").
+FLAG_CODES: tuple[str, ...] = tuple(f.removeprefix("flag_") for f in FLAG_COLUMNS if f.startswith("flag_"))
+
+_MARTS = ("marts/episode_repeats.sql", "marts/persons.sql")
+
+
+def install_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the people marts (temporary table macros) on ``con``; cheap and idempotent.
+
+    ``episode_repeats(window_days, threshold)``: one row per episode with its repeat count;
+    ``person_window(window_start, window_end)``: one row per person over a span of time.
+    """
+    for name in _MARTS:
+        run_sql(con, name)
+
+
+def people_query(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -> pd.DataFrame:
+    """Run a people report file with the parameters it names (marts installed first)."""
+    install_marts(con)
+    return query_df(con, name, used_params(read_sql(name), params))
+
+
+def repeat_params(settings: Settings) -> dict[str, Any]:
+    rule = settings.repeat
+    if rule.window_days < 1 or rule.threshold < 1:
+        raise ConfigError(
+            f"repeat.window_days and repeat.threshold must be at least 1 "
+            f"(got {rule.window_days} and {rule.threshold})"
+        )
+    return {"window_days": rule.window_days, "threshold": rule.threshold}
+
+
+def check_codes(field: str, values: Iterable[str], allowed: Iterable[str]) -> list[str]:
+    values, allowed = list(values), tuple(allowed)
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise ConfigError(f"{field}: unknown code(s) {', '.join(unknown)}; expected some of {', '.join(allowed)}")
+    return values
+
+
+def identify(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    """POLICE AUDIENCE ONLY: ``frame`` with ``person_key`` replaced by the raw ``person_id``
+    (first column), rows in the same order. Never use for partner or public outputs."""
+    if "person_key" not in frame.columns:
+        raise ValueError("identify(): the frame has no person_key column")
+    rows = frame.reset_index(drop=True).assign(_row=range(len(frame)))
+    con.register("people_frame", rows)
+    try:
+        return query_df(con, "reports/people_identify.sql")
+    finally:
+        con.unregister("people_frame")

@@ -1,0 +1,7 @@
+-- Report: people_episode_repeats -- every episode with its repeat count.
+-- Grain: one row per episode (incident_id).
+-- Inputs: episodes via episode_repeats() (sql/marts/episode_repeats.sql).
+-- Parameters: $window_days, $threshold (settings.repeat).
+select *
+from episode_repeats($window_days, $threshold)
+order by person_key, reported_at, incident_id;

@@ -1,0 +1,50 @@
+-- Report: people_out_of_area -- looked-after children placed out of area who went missing in the period:
+-- both the placing authority and the host authority must be informed.
+-- Grain: one row per episode (incident_id) in the period.
+-- Inputs: episodes via episode_repeats() (sql/marts/episode_repeats.sql), episode_locations
+--         ('missing_from' lad_code = the host authority, where the child is placed).
+-- Parameters:
+--   $period_start, $period_end  the period (half-open, London midnights), by reported_at
+--   $window_days, $threshold    the repeat rule (for is_repeat)
+--   $lad_codes, $lad_names      LAD code -> name pairs (may be empty), so a placing authority given
+--                               by name matches its code
+-- Out of area: looked_after, under 18, a placing authority recorded, the go-missing point geocoded
+-- to a LAD, and the placing authority is neither that LAD's code nor its name (case and spaces
+-- ignored). Episodes without a geocoded go-missing LAD cannot be judged and are left out.
+with in_period as (
+    select e.*, l.lad_code as host_lad_code
+    from episode_repeats($window_days, $threshold) e
+    left join episode_locations l on l.incident_id = e.incident_id and l.role = 'missing_from'
+    where e.reported_at >= $period_start
+      and e.reported_at < $period_end
+),
+
+judged as (
+    select
+        *,
+        $lad_names[list_position($lad_codes, host_lad_code)]           as host_authority,
+        upper(trim(placing_authority))                                 as placing_norm
+    from in_period
+    where looked_after
+      and is_child
+      and nullif(trim(placing_authority), '') is not null
+      and host_lad_code is not null
+)
+
+select
+    incident_id,
+    person_key,
+    reported_at,
+    found_at,
+    placing_authority,
+    host_lad_code,
+    host_authority,
+    responsible_la,
+    missing_from_type,
+    age_at_report,
+    is_repeat,
+    reports_in_window
+from judged
+where placing_norm <> upper(host_lad_code)
+  and placing_norm <> coalesce(upper(trim(host_authority)), '')
+order by reported_at, incident_id;

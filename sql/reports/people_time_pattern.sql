@@ -1,0 +1,20 @@
+-- Report: people_time_pattern -- when each person tends to go missing.
+-- Grain: one row per person (person_key) per day of week per three-hour band with any episode.
+-- Inputs: episodes.
+-- Parameters:
+--   $person_keys  the persons to describe (list of person_key)
+--   $up_to        only episodes reported before this instant (exclusive)
+-- The time of going missing is last_seen_at when recorded, else reported_at (London local time).
+-- day_number: 1 = Monday .. 7 = Sunday; hour_band: '00-02' covers 00:00-02:59, and so on.
+select
+    person_key,
+    isodow(coalesce(last_seen_at, reported_at))                      as day_number,
+    strftime(coalesce(last_seen_at, reported_at), '%a')               as day_of_week,
+    lpad((hour(coalesce(last_seen_at, reported_at)) // 3 * 3)::varchar, 2, '0') || '-'
+        || lpad((hour(coalesce(last_seen_at, reported_at)) // 3 * 3 + 2)::varchar, 2, '0') as hour_band,
+    count(*)                                                          as episodes
+from episodes
+where list_contains($person_keys, person_key)
+  and reported_at < $up_to
+group by all
+order by person_key, day_number, hour_band;
