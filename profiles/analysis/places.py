@@ -26,6 +26,7 @@ from profiles.analysis.places_common import (
     suppress_counts,
     write_csv,
 )
+from profiles.analysis.people_common import install_marts, repeat_params
 from profiles.config import Settings
 from profiles.db import query_df, run_sql
 from profiles.errors import MisperError
@@ -73,6 +74,7 @@ def prepare_site_episodes(con: duckdb.DuckDBPyConnection) -> None:
     """Create the ``site_episodes`` view (sql/marts/sites_episodes.sql) on this connection."""
     require_tables(con, "episodes", "episode_locations", "sites")
     run_sql(con, "marts/sites_episodes.sql")
+    install_marts(con)  # episode_repeats(): the people analysis's repeat rule
 
 
 def cost_params(settings: Settings) -> dict[str, list]:
@@ -119,8 +121,7 @@ def site_ranking(
         "period_start": window.current.start,
         "period_end": window.current.end,
         "previous_start": window.previous.start,
-        "window_days": settings.repeat.window_days,
-        "threshold": settings.repeat.threshold,
+        **repeat_params(settings),
         **cost_params(settings),
     }
     ranked = query_df(con, "reports/places_site_ranking.sql", params)

@@ -1,6 +1,7 @@
 -- Report: sites ranked by incidents (the `misper sites` table, police view).
 -- Grain: one row per site with at least one incident in the window.
--- Inputs: site_episodes (sql/marts/sites_episodes.sql), episodes, sites.
+-- Inputs: site_episodes (sql/marts/sites_episodes.sql), episode_repeats (sql/marts/episode_repeats.sql),
+--         sites.
 -- Parameters:
 --   $period_start, $period_end  the window ranked (half-open, London time)
 --   $previous_start             start of the equal-length window before it (it ends at $period_start)
@@ -20,24 +21,13 @@ unit_costs as (
     select unnest($cost_risks) as risk, unnest($cost_values) as unit_cost_gbp
 ),
 
--- every episode with the number of its person's reports in the repeat window ending with it
-rolling as (
-    select
-        incident_id,
-        person_key,
-        reported_at,
-        count(*) over (
-            partition by person_key order by reported_at
-            range between to_days($window_days) preceding and current row
-        ) as reports_in_window
-    from episodes
-),
-
+-- the people analysis's repeat rule (sql/marts/episode_repeats.sql): persons reaching the
+-- threshold on a report inside the window
 repeat_persons as (
     select distinct person_key
-    from rolling
+    from episode_repeats($window_days, $threshold)
     where reported_at >= $period_start and reported_at < $period_end
-      and reports_in_window >= $threshold
+      and is_repeat
 ),
 
 current_window as (
