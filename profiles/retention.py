@@ -146,12 +146,14 @@ def stage_plan(con: duckdb.DuckDBPyConnection, policy: WeedPolicy) -> WeedPlan:
     counts = {name: int(counts_row[name]) for name in COUNT_FIELDS}
     incidents = [
         {
-            "incident_id": row.incident_id,
-            "resolved_on": row.resolved_on.isoformat() if row.resolved_on is not None else None,
-            "episode": row.episode,
-            "locations": row.locations,
+            "incident_id": incident_id,
+            "resolved_on": resolved_on.isoformat(),
+            "episode": episode,
+            "locations": locations,
         }
-        for row in run_sql(con, "retention/plan_incidents.sql").df().itertuples(index=False)
+        for incident_id, resolved_on, episode, locations in run_sql(
+            con, "retention/plan_incidents.sql"
+        ).fetchall()
     ]
     return WeedPlan(policy=policy, counts=counts, incidents=incidents)
 

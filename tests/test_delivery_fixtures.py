@@ -156,7 +156,7 @@ class SmtpServer:
 
             def authenticator(server, session, envelope, mechanism, auth_data):
                 ok = auth_data.login.decode() == user and auth_data.password.decode() == password
-                return AuthResult(success=ok, auth_data=auth_data)
+                return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
             kwargs.update(authenticator=authenticator, auth_required=True)
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,

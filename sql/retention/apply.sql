@@ -16,7 +16,8 @@ where incident_id in (select incident_id from weed_locations);
 insert or replace into weeded_episodes (incident_id, person_key, resolved_on, weed_id)
 select w.incident_id, w.person_key, w.resolved_on, p.weed_id
 from weed_episodes w, weed_params p
-where w.keep_locations;
+where w.keep_locations
+  and w.incident_id in (select incident_id from episode_locations);
 
 -- Raw quarantined rows of what goes.
 delete from quarantine

@@ -1,13 +1,18 @@
 -- The incidents a weed touches, for the CSV and the weed log.
--- Grain: one row per incident. Inputs: weed_episodes, weed_locations, weeded_episodes.
+-- Grain: one row per incident. Inputs: weed_episodes, weed_locations, weeded_episodes,
+-- episode_locations.
 -- Parameters: none.
 -- episode: 'weeded' (personal details go now) | 'weeded_earlier' (only its locations go now).
--- locations: 'kept' (until keep_locations_years) | 'removed'.
+-- locations: 'kept' (until keep_locations_years) | 'removed' | 'none' (no geocoded locations).
 select
     w.incident_id,
     w.resolved_on,
     'weeded'                                                   as episode,
-    case when w.keep_locations then 'kept' else 'removed' end  as locations
+    case
+        when w.incident_id not in (select incident_id from episode_locations) then 'none'
+        when w.keep_locations then 'kept'
+        else 'removed'
+    end                                                        as locations
 from weed_episodes w
 union all
 select
