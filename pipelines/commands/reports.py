@@ -50,3 +50,25 @@ def ukmpu(
     finally:
         con.close()
     _print_written(paths)
+
+
+@command()
+def share(
+    period: str = typer.Option(..., "--period", help="Month, YYYY-MM."),
+    out_dir: Path = typer.Option(None, "--out", help="Output folder [default: out/share/<period>]."),
+    run_date: str = RUN_DATE,
+) -> None:
+    """Partner shares: per local authority, its children reported missing in the month (CSV + cover)."""
+    from profiles.db import connect
+    from profiles.periods import Month
+    from profiles.reports.shares import write_shares
+
+    month = Month.parse(period)
+    settings = state.settings
+    target = out_dir or settings.output_dir / "share" / month.label
+    con = connect(state.db_path, read_only=True)
+    try:
+        paths = write_shares(con, month, target, settings, _run_date(run_date))
+    finally:
+        con.close()
+    _print_written(paths)

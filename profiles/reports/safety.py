@@ -1,0 +1,35 @@
+"""The values a partner or public file must never contain, read from the database.
+
+Used as the last check before a non-police output is left on disk
+(``profiles.reports.disclosure.check_files``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+
+from profiles import db
+from profiles.periods import LONDON, Period
+from profiles.reports.disclosure import SensitiveValues, sensitive_values_from
+
+#: Months before a period whose free text and addresses are checked (a report's widest window).
+CHECK_WINDOW_MONTHS = 25
+
+
+def sensitive_values(con: duckdb.DuckDBPyConnection, period: Period) -> SensitiveValues:
+    start = period.first_day
+    index = start.year * 12 + start.month - 1 - CHECK_WINDOW_MONTHS
+    window_start = datetime(index // 12, index % 12 + 1, 1, tzinfo=LONDON)
+    rows = db.query_df(
+        con, "reports/disclosure_sensitive_values.sql", {"window_start": window_start, "period_end": period.end}
+    )
+    by_kind = {kind: group["value"].tolist() for kind, group in rows.groupby("kind")}
+    return sensitive_values_from(
+        person_ids=by_kind.get("person_id", []),
+        dates_of_birth=[date.fromisoformat(v) for v in by_kind.get("date_of_birth", [])],
+        home_names=by_kind.get("home_name", []),
+        addresses=by_kind.get("address", []),
+        free_text=by_kind.get("free_text", []),
+    )

@@ -1,0 +1,235 @@
+"""Partner data shares: children reported missing, one file per local authority.
+
+``misper share --period YYYY-MM --out DIR`` writes, for each local authority that is
+responsible for a child reported missing in the month or placed that child, a CSV with
+the fields the information-sharing agreement names (``settings.disclosure.share_fields``)
+and a short HTML cover; plus ``index.html`` (for the force: which file goes where) and
+``manifest.json``. A child is under 18 at the report; an unknown age is not shared.
+
+Only partner-safe fields can be named: ``person_ref`` is the pseudonymised
+``person_key`` (never the force's person reference), ``incident_ref`` the incident id;
+dates of birth, addresses, postcodes, positions and free text cannot be shared.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from profiles import db
+from profiles.config import ConfigError, Settings
+from profiles.periods import LONDON, Month
+from profiles.reports.disclosure import POLICE_ONLY_COLUMNS, check_columns, check_files
+from profiles.reports.objects import Report, Section, Table
+from profiles.reports.output import write_manifest
+from profiles.reports.render import Renderer, marking_for
+from profiles.reports.safety import sensitive_values
+
+#: Fields a share may name (the columns of sql/reports/share_children.sql after the authority).
+SHAREABLE_FIELDS: tuple[str, ...] = (
+    "incident_ref", "person_ref", "age_at_report", "gender", "ethnicity", "reported_at",
+    "last_seen_at", "found_at", "duration_hours", "risk", "risk_highest", "missing_from_type",
+    "found_by", "outcome", "flag_cse", "flag_cce", "flag_trafficking", "flag_mental_health",
+    "flag_suicidal", "flag_dementia", "flag_learning_disability", "looked_after",
+    "placing_authority", "responsible_la", "return_interview_offered_at",
+    "return_interview_done_at", "calls",
+)
+_TIME_FIELDS = ("reported_at", "last_seen_at", "found_at", "return_interview_offered_at", "return_interview_done_at")
+
+
+def share_fields(settings: Settings) -> list[str]:
+    """The configured fields, checked: each must be shareable, none twice."""
+    fields = list(settings.disclosure.share_fields)
+    if not fields:
+        raise ConfigError("disclosure.share_fields: name at least one field to share")
+    for name in fields:
+        if name in POLICE_ONLY_COLUMNS or name in ("person_id", "person_key"):
+            raise ConfigError(
+                f"disclosure.share_fields: '{name}' may not be shared with a partner "
+                "(person references, dates of birth, addresses, positions and free text stay with the police; "
+                "use person_ref for the pseudonymised person)"
+            )
+        if name not in SHAREABLE_FIELDS:
+            raise ConfigError(
+                f"disclosure.share_fields: unknown field '{name}' (shareable: {', '.join(SHAREABLE_FIELDS)})"
+            )
+    dup = sorted({f for f in fields if fields.count(f) > 1})
+    if dup:
+        raise ConfigError(f"disclosure.share_fields: listed twice: {', '.join(dup)}")
+    return fields
+
+
+def share_rows(con: duckdb.DuckDBPyConnection, month: Month) -> pd.DataFrame:
+    """One row per (local_authority, incident) for children reported in ``month``."""
+    return db.query_df(con, "reports/share_children.sql", month.params())
+
+
+def unassigned_children(con: duckdb.DuckDBPyConnection, month: Month) -> int:
+    """Children's episodes in the month with neither a responsible nor a placing authority."""
+    return int(db.run_sql(con, "reports/share_unassigned.sql", month.params()).fetchone()[0])
+
+
+def _csv_value(value: object) -> object:
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.tz_convert(LONDON).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def share_frame(rows: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
+    """The CSV content for one authority: exactly ``fields``, times in London with offset."""
+    frame = rows.loc[:, fields].copy()
+    for col in fields:
+        frame[col] = [_csv_value(v) for v in frame[col].astype(object)]
+    return frame
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_") or "authority"
+
+
+@dataclass(frozen=True)
+class AuthorityShare:
+    local_authority: str
+    display_name: str
+    file_stem: str
+    children: int
+    episodes: int
+
+
+def _cover(share: AuthorityShare, month: Month, fields: list[str], settings: Settings, run_date: date) -> Report:
+    about = Section(
+        id="about",
+        title="About this share",
+        paragraphs=(
+            f"Children reported missing to {settings.force.name} in {month.title} for whom "
+            f"{share.display_name} is the responsible local authority or the placing authority.",
+            f"The file {share.file_stem}.csv holds {share.episodes} episode(s) of {share.children} child(ren), "
+            "one row per episode.",
+            "person_ref is a pseudonym: the same child has the same person_ref in every share from this force, "
+            "but it is not the force's reference. It cannot be used to identify the child outside this share.",
+            "Handle under the information-sharing agreement: store securely, do not forward, delete when no "
+            "longer needed for safeguarding.",
+        ),
+        tables=(
+            Table(
+                id="fields",
+                caption="Fields in the file",
+                data=pd.DataFrame({"field": fields}),
+            ),
+        ),
+    )
+    return Report(
+        kind="share_cover",
+        title="Children missing from home and care: data share",
+        subtitle=share.display_name,
+        force_name=settings.force.name,
+        period_label=month.title,
+        audience="partner",
+        marking=marking_for(settings, "partner"),
+        synthetic=settings.force.synthetic,
+        run_date=run_date,
+        sections=(about,),
+        contents=False,
+    )
+
+
+def _index(shares: list[AuthorityShare], unassigned: int, month: Month, settings: Settings, run_date: date) -> Report:
+    data = pd.DataFrame(
+        {
+            "local_authority": [s.display_name for s in shares],
+            "code_or_name_as_recorded": [s.local_authority for s in shares],
+            "csv": [f"{s.file_stem}.csv" for s in shares],
+            "cover": [f"{s.file_stem}.html" for s in shares],
+            "children": [s.children for s in shares],
+            "episodes": [s.episodes for s in shares],
+        }
+    )
+    notes = (
+        f"{unassigned} child episode(s) in the month had neither a responsible nor a placing authority recorded "
+        "and are in no share: record the authority so the child is shared.",
+        "A child whose responsible and placing authorities differ is in both files.",
+    )
+    section = Section(
+        id="shares",
+        title="Shares by local authority",
+        paragraphs=(f"One file and cover per authority for {month.title}. This index is for the force's use.",),
+        tables=(Table(id="shares", caption="Files written", data=data, notes=notes,
+                      count_columns=("children", "episodes")),),
+    )
+    return Report(
+        kind="share_index",
+        title="Partner data shares: index",
+        subtitle=month.title,
+        force_name=settings.force.name,
+        period_label=month.title,
+        audience="police",
+        marking=marking_for(settings, "police"),
+        synthetic=settings.force.synthetic,
+        run_date=run_date,
+        sections=(section,),
+        contents=False,
+    )
+
+
+def write_shares(
+    con: duckdb.DuckDBPyConnection, month: Month, out_dir: Path, settings: Settings, run_date: date
+) -> list[Path]:
+    """Write every authority's CSV and cover, the index and the manifest; the paths."""
+    fields = share_fields(settings)
+    check_columns(fields, "partner", where="disclosure.share_fields")
+    rows = share_rows(con, month)
+    names = la_names(con)
+    renderer = Renderer(settings)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shares: list[AuthorityShare] = []
+    partner_files: list[Path] = []
+    used: set[str] = set()
+    for authority, group in rows.groupby("local_authority", sort=True):
+        display = names.get(str(authority), str(authority))
+        stem = slug(display)
+        while stem in used or stem == "index":
+            stem += "_"
+        used.add(stem)
+        share = AuthorityShare(
+            local_authority=str(authority),
+            display_name=display,
+            file_stem=stem,
+            children=int(group["person_ref"].nunique()),
+            episodes=len(group),
+        )
+        shares.append(share)
+        csv_path = out_dir / f"{stem}.csv"
+        share_frame(group, fields).to_csv(csv_path, index=False, lineterminator="\n")
+        html_path = out_dir / f"{stem}.html"
+        renderer.write_html(_cover(share, month, fields, settings, run_date), html_path)
+        partner_files += [csv_path, html_path]
+    try:
+        check_files(partner_files, sensitive_values(con, month), "partner")
+    except Exception:
+        for path in partner_files:
+            path.unlink(missing_ok=True)
+        raise
+    index_path = out_dir / "index.html"
+    renderer.write_html(_index(shares, unassigned_children(con, month), month, settings, run_date), index_path)
+    manifest = write_manifest(
+        out_dir, kind="partner_share", period=month.label, audience="partner",
+        marking=marking_for(settings, "partner"), synthetic=settings.force.synthetic,
+        run_date=run_date, files=partner_files,
+    )
+    return partner_files + [index_path, manifest]
+
+
+def la_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Local authority names by code from the imported boundaries (empty when none)."""
+    from profiles.analysis.places_common import area_names
+
+    return area_names(con, "lad")

@@ -1,0 +1,23 @@
+-- Values from the input that no partner or public file may contain (the last check before writing).
+-- Grain: one row per (kind, value). Inputs: person_identity, episodes, sites, absences.
+-- Parameters: $window_start, $period_end (timestamptz): free text and addresses are taken from
+--   episodes reported in this window (what a report of the period can show); person references,
+--   dates of birth and children's-home names from the whole database.
+select 'person_id' as kind, person_id as value from person_identity
+union all
+select distinct 'date_of_birth', strftime(date_of_birth, '%Y-%m-%d') from episodes where date_of_birth is not null
+union all
+select distinct 'home_name', name from sites where sensitive and name is not null
+union all
+select distinct 'address', address from sites where sensitive and address is not null
+union all
+select distinct 'home_name', site_name from absences where site_name is not null
+union all
+select distinct 'address', missing_from_address from episodes
+where missing_from_address is not null and reported_at >= $window_start and reported_at < $period_end
+union all
+select distinct 'address', found_address from episodes
+where found_address is not null and reported_at >= $window_start and reported_at < $period_end
+union all
+select distinct 'free_text', reason from episodes
+where reason is not null and reported_at >= $window_start and reported_at < $period_end
