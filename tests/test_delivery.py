@@ -91,6 +91,17 @@ def test_manifest_for_another_period_is_refused(tmp_path, out):
         plan_period(settings, "2024-03")
 
 
+def test_manifest_of_another_report_kind_is_refused(tmp_path, out):
+    folder = make_bundle(out, "2024-03", "partner")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["kind"] = "ukmpu_return"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    settings = make_settings(tmp_path, lists=[PARTNER_LIST])
+
+    with pytest.raises(BundleError, match=r"kind is 'ukmpu_return', expected 'problem_profile'"):
+        plan_period(settings, "2024-03")
+
+
 def test_altered_pdf_is_refused_naming_the_file(tmp_path, out):
     folder = make_bundle(out, "2024-03", "partner")
     (folder / "problem_profile.pdf").write_bytes(b"%PDF edited by hand")

@@ -64,6 +64,7 @@ def make_bundle(
     hashes = {name: sha256(data) for name, data in files.items()}
     listed = hashes if files_as_mapping else [{"path": n, "sha256": h} for n, h in hashes.items()]
     manifest = {
+        "kind": "problem_profile",
         "period": period,
         "audience": manifest_audience or audience,
         "marking": marking,

@@ -25,7 +25,7 @@ def send(
         run = deliver_period(con, state.settings, period, dry_run=dry_run, force=force, list_name=list_name)
     finally:
         con.close()
-    out.print(run.summary_text(), highlight=False)
+    out.print(run.summary_text(), highlight=False, markup=False, soft_wrap=True)
     if run.failed:
         console.print(
             f"[bold red]error:[/] {len(run.failed)} message(s) not sent (logged as failed); "
@@ -58,4 +58,4 @@ def weed(
     result.csv_path = write_plan_csv(
         result.plan, csv_path or default_csv_path(settings.output_dir, policy.as_of, dry_run)
     )
-    out.print(result.summary_text(), highlight=False)
+    out.print(result.summary_text(), highlight=False, markup=False, soft_wrap=True)

@@ -4,10 +4,11 @@ The reports step writes, per period and audience, ``<output_dir>/profile/<period
 holding ``problem_profile.html``, ``problem_profile.pdf``, ``tables/*.csv``, ``summary.html``
 (the short HTML summary used as an email body) and ``manifest.json``::
 
-    {"period": "2024-03", "audience": "partner", "marking": "OFFICIAL",
-     "files": [{"path": "problem_profile.pdf", "sha256": "..."}, ...]}
+    {"kind": "problem_profile", "period": "2024-03", "audience": "partner",
+     "marking": "OFFICIAL", "files": [{"path": "problem_profile.pdf", "sha256": "..."}, ...]}
 
-(``files`` may also be a mapping ``{"problem_profile.pdf": "<sha256>"}``.)
+(``files`` may also be a mapping ``{"problem_profile.pdf": "<sha256>"}``; ``kind`` is checked
+when present.) profiles/reports/output.py writes it.
 Delivery sends only what the manifest vouches for: the bundle's audience and period
 must be the ones asked for, and every file sent must match its SHA-256.
 """
@@ -171,6 +172,8 @@ def load_bundle(output_dir: Path, kind: ReportKind, period: str, audience: str) 
                 f"{manifest_path}: {field} is {value!r}, expected {expected!r}; "
                 "a list only ever receives its own audience's files"
             )
+    if "kind" in manifest and manifest["kind"] != kind.name:
+        raise BundleError(f"{manifest_path}: kind is {manifest['kind']!r}, expected {kind.name!r}")
     marking = manifest.get("marking")
     if not isinstance(marking, str) or not marking.strip():
         raise BundleError(f"{manifest_path}: field 'marking' missing (the protective marking)")
