@@ -4,3 +4,4 @@ from pipelines.commands import ingest  # noqa: F401
 from pipelines.commands import delivery  # noqa: F401
 from pipelines.commands import reports  # noqa: F401
 from pipelines.commands import analysis_people  # noqa: F401
+from pipelines.commands import geo  # noqa: F401

@@ -26,13 +26,20 @@ def _transformer(src: int, dst: int) -> Transformer:
 def bng_to_wgs84(easting, northing) -> tuple[np.ndarray, np.ndarray]:
     """(lon, lat) arrays for BNG easting/northing arrays (NaN stays NaN)."""
     lon, lat = _transformer(27700, 4326).transform(np.asarray(easting, float), np.asarray(northing, float))
-    return np.asarray(lon), np.asarray(lat)
+    return _finite(lon), _finite(lat)
 
 
 def wgs84_to_bng(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     """(easting, northing) arrays for WGS84 lon/lat arrays."""
     e, n = _transformer(4326, 27700).transform(np.asarray(lon, float), np.asarray(lat, float))
-    return np.asarray(e), np.asarray(n)
+    return _finite(e), _finite(n)
+
+
+def _finite(values) -> np.ndarray:
+    """pyproj turns NaN into inf: missing stays missing."""
+    arr = np.array(values, dtype=float, ndmin=1)
+    arr[~np.isfinite(arr)] = np.nan
+    return arr
 
 
 def classify_coordinates(x: pd.Series, y: pd.Series) -> pd.Series:

@@ -130,6 +130,11 @@ def prepare_inputs(frame: pd.DataFrame) -> pd.DataFrame:
             "partial": partial,
             "address": normalise_text(address_raw),
             "place": normalise_text(col("place")),
+            # the address's comma-separated parts, normalised, joined by "|" (place lookup)
+            "parts": address_raw.str.upper()
+            .str.replace(r"[^A-Z0-9,]+", " ", regex=True)
+            .str.replace(r"\s*,\s*", "|", regex=True)
+            .str.strip(" |"),
             "x": x.astype("float64"),
             "y": y.astype("float64"),
         },

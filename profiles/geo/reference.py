@@ -138,6 +138,7 @@ def import_reference(con: duckdb.DuckDBPyConnection, directory: Path | str, *, s
         run_sql(con, "geo/ref_insert_sources.sql")
         con.unregister("_ref_sources_in")
         run_sql(con, "geo/ref_set_meta.sql", {"key": "import_id", "value": import_id})
+        run_sql(con, "geo/cache_clear.sql")  # results may differ with the new reference
         run_sql(con, "geo/ref_set_meta.sql", {"key": "reference_dir", "value": str(directory)})
         from profiles.geo.sites import build_sites_register
 

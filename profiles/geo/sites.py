@@ -83,6 +83,10 @@ def build_sites_register(
         con.register("_sites_in", sites)
         run_sql(con, "geo/sites_replace_register.sql")
         con.unregister("_sites_in")
+        previous = query_df(con, "geo/ref_get_meta.sql", {"key": "sites_version"})
+        if previous.empty or previous["value"].iloc[0] != version:
+            # matches against the old register are stale
+            run_sql(con, "geo/cache_clear.sql")
         run_sql(con, "geo/ref_set_meta.sql", {"key": "sites_version", "value": version})
         if not in_transaction:
             con.execute("commit")
@@ -112,8 +116,27 @@ def _numbers(text: str) -> set[str]:
     return set(_NUMBER.findall(text))
 
 
-def _score(text: str, site: pd.Series) -> float:
-    """Name/address similarity 0-100, zero when house numbers disagree."""
+#: Words too common in care-setting names to identify one.
+GENERIC_WORDS = frozenset(
+    "THE HOUSE HOME HOMES CARE CENTRE NURSING RESIDENTIAL LODGE COURT HALL MANOR VIEW PARK "
+    "ROAD STREET LANE AVENUE DRIVE CLOSE LTD LIMITED AND OF UNIT SERVICES SUPPORTED LIVING".split()
+)
+
+
+def _distinctive(name: str) -> list[str]:
+    return [t for t in name.split() if len(t) >= 3 and not t.isdigit() and t not in GENERIC_WORDS]
+
+
+def _score(text: str, site: pd.Series, *, same_postcode: bool = False) -> float:
+    """Name/address similarity 0-100; zero when house numbers disagree.
+
+    The larger of: the whole-text similarity (word order ignored) to the name, the name
+    with the address, or a numbered address; and, when every distinctive word of the
+    site's name appears in the text (allowing a typo), the similarity of the words they
+    share (so extra words such as the town do not count against a match). At the site's
+    own postcode, those distinctive words matching is itself the evidence (their mean
+    similarity is the score), so a misspelt name still matches.
+    """
     nums = _numbers(text)
     site_text = f"{site['name_norm']} {site['address_norm']}".strip()
     if nums and not nums <= _numbers(site_text):
@@ -121,7 +144,16 @@ def _score(text: str, site: pd.Series) -> float:
     choices = [site["name_norm"], site_text]
     if _numbers(site["address_norm"]):
         choices.append(site["address_norm"])
-    return max(fuzz.token_sort_ratio(text, c) for c in choices if c)
+    best = max(fuzz.token_sort_ratio(text, c) for c in choices if c)
+    distinctive = _distinctive(site["name_norm"])
+    words = text.split()
+    if distinctive and words:
+        word_scores = [max(fuzz.ratio(d, w) for w in words) for d in distinctive]
+        if min(word_scores) >= 85:
+            best = max(best, fuzz.token_set_ratio(text, site_text))
+            if same_postcode:
+                best = max(best, sum(word_scores) / len(word_scores))
+    return best
 
 
 def match_sites(inputs: pd.DataFrame, sites: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -156,7 +188,7 @@ def match_sites(inputs: pd.DataFrame, sites: pd.DataFrame, settings: Settings) -
                 continue
             if pc and pc in by_pc:
                 cands = by_pc[pc]
-                scores = np.array([_score(t, s) for _, s in cands.iterrows()])
+                scores = np.array([_score(t, s, same_postcode=True) for _, s in cands.iterrows()])
                 best = int(scores.argmax())
                 if scores[best] >= thr:
                     s = cands.iloc[best]
@@ -165,16 +197,19 @@ def match_sites(inputs: pd.DataFrame, sites: pd.DataFrame, settings: Settings) -
                                 f"{s['name']} ({scores[best]:.0f})"))
                     continue
             # No postcode (or none of its sites matched): every site, a higher bar, a unique best.
-            top = process.extract(t, all_choices, scorer=fuzz.token_sort_ratio, limit=3, score_cutoff=thr_no_pc)
-            top = [(c, sc, i) for c, sc, i in top if _score(t, sites.iloc[i]) >= thr_no_pc]
-            if not top:
+            shortlist = process.extract(t, all_choices, scorer=fuzz.token_set_ratio, limit=5,
+                                        score_cutoff=thr_no_pc)
+            scored = sorted(((_score(t, sites.iloc[i]), i) for _, _, i in shortlist), reverse=True)
+            scored = [(sc, i) for sc, i in scored if sc >= thr_no_pc]
+            if not scored:
                 continue
-            if len(top) > 1 and top[1][1] == top[0][1] and sites.iloc[top[1][2]]["site_id"] != sites.iloc[top[0][2]]["site_id"]:
+            if len(scored) > 1 and scored[1][0] == scored[0][0]:
                 continue  # two sites equally likely: do not guess
-            s = sites.iloc[top[0][2]]
-            conf = 0.7 + 0.2 * (top[0][1] - thr_no_pc) / max(100 - thr_no_pc, 1)
+            sc, i = scored[0]
+            s = sites.iloc[i]
+            conf = 0.7 + 0.2 * (sc - thr_no_pc) / max(100 - thr_no_pc, 1)
             out.append((key, s["easting"], s["northing"], conf, s["precision_m"], s["site_id"],
-                        f"{s['name']} ({top[0][1]:.0f})"))
+                        f"{s['name']} ({sc:.0f})"))
     frame = pd.DataFrame(out, columns=["input_key", "easting", "northing", "confidence", "precision_m",
                                        "site_id", "matched_text"]).set_index("input_key")
     frame = frame[frame["easting"].notna()]
