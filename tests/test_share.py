@@ -65,7 +65,8 @@ def test_each_authority_gets_its_children_with_exactly_the_agreed_fields(loaded,
     assert [r["incident_ref"] for r in manchester] == ["I1", "I3"]
     assert list(bolton[0]) == settings.disclosure.share_fields
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "bolton.csv", "bolton.html", "index.html", "manchester.csv", "manchester.html", "manifest.json"]
+        "bolton.csv", "bolton.html", "care_home_summary.csv", "care_home_summary.html", "index.html",
+        "manchester.csv", "manchester.html", "manifest.json"]
     first = bolton[0]
     assert first["person_ref"] == "CHILD-0001"  # the pseudonymised key (the factory's key), not REF-...
     assert first["reported_at"] == "2024-05-03T21:15:00+01:00"
@@ -111,7 +112,8 @@ def test_fields_are_configurable_and_police_only_fields_are_refused(loaded, tmp_
 
 def test_a_month_with_no_children_writes_only_the_index_and_manifest(con, tmp_path):
     paths = write_shares(con, MAY, tmp_path, Settings(), date(2024, 6, 3))
-    assert sorted(p.name for p in paths) == ["index.html", "manifest.json"]
+    assert sorted(p.name for p in paths) == [
+        "care_home_summary.csv", "care_home_summary.html", "index.html", "manifest.json"]
 
 
 def test_cli_share(tmp_path):

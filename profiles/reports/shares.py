@@ -142,7 +142,8 @@ def _cover(share: AuthorityShare, month: Month, fields: list[str], settings: Set
     )
 
 
-def _index(shares: list[AuthorityShare], unassigned: int, month: Month, settings: Settings, run_date: date) -> Report:
+def _index(shares: list[AuthorityShare], unassigned: int, month: Month, settings: Settings, run_date: date,
+           *, care_homes: bool) -> Report:
     data = pd.DataFrame(
         {
             "local_authority": [s.display_name for s in shares],
@@ -161,7 +162,13 @@ def _index(shares: list[AuthorityShare], unassigned: int, month: Month, settings
     section = Section(
         id="shares",
         title="Shares by local authority",
-        paragraphs=(f"One file and cover per authority for {month.title}. This index is for the force's use.",),
+        paragraphs=(
+            f"One file and cover per authority for {month.title}. This index is for the force's use.",
+        ) + (
+            ("care_home_summary.html (and .csv) beside these files is the care-home summary for regulator "
+             "referral decisions: police only, it names children's homes; it is not part of any share.",)
+            if care_homes else ()
+        ),
         tables=(Table(id="shares", caption="Files written", data=data, notes=notes,
                       count_columns=("children", "episodes")),),
     )
@@ -181,9 +188,16 @@ def _index(shares: list[AuthorityShare], unassigned: int, month: Month, settings
 
 
 def write_shares(
-    con: duckdb.DuckDBPyConnection, month: Month, out_dir: Path, settings: Settings, run_date: date
+    con: duckdb.DuckDBPyConnection,
+    month: Month,
+    out_dir: Path,
+    settings: Settings,
+    run_date: date,
+    *,
+    care_homes: bool = True,
 ) -> list[Path]:
-    """Write every authority's CSV and cover, the index and the manifest; the paths."""
+    """Write every authority's CSV and cover, the care-home summary (police only, not in
+    the manifest), the index and the manifest; the paths."""
     fields = share_fields(settings)
     check_columns(fields, "partner", where="disclosure.share_fields")
     rows = share_rows(con, month)
@@ -218,14 +232,20 @@ def write_shares(
         for path in partner_files:
             path.unlink(missing_ok=True)
         raise
+    police_files: list[Path] = []
+    if care_homes:
+        from profiles.reports.care_homes import write_care_home_summary
+
+        police_files = write_care_home_summary(con, month, out_dir, settings, run_date)
     index_path = out_dir / "index.html"
-    renderer.write_html(_index(shares, unassigned_children(con, month), month, settings, run_date), index_path)
+    index = _index(shares, unassigned_children(con, month), month, settings, run_date, care_homes=care_homes)
+    renderer.write_html(index, index_path)
     manifest = write_manifest(
         out_dir, kind="partner_share", period=month.label, audience="partner",
         marking=marking_for(settings, "partner"), synthetic=settings.force.synthetic,
         run_date=run_date, files=partner_files,
     )
-    return partner_files + [index_path, manifest]
+    return partner_files + police_files + [index_path, manifest]
 
 
 def la_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
