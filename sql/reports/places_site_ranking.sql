@@ -18,7 +18,7 @@
 with
 
 unit_costs as (
-    select unnest($cost_risks) as risk, unnest($cost_values) as unit_cost_gbp
+    select unnest(cast($cost_risks as varchar[])) as risk, unnest(cast($cost_values as double[])) as unit_cost_gbp
 ),
 
 -- the people analysis's repeat rule (sql/marts/episode_repeats.sql): persons reaching the

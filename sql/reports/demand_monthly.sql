@@ -1,0 +1,40 @@
+-- Report: demand per calendar month (the trend chart and same month last year).
+-- Grain: one row per month of the window, months without reports included as 0.
+-- Inputs: episodes.
+-- Parameters: $period_start, $period_end (whole months, half-open, London time).
+-- incidents = episodes reported in the month; individuals = distinct persons among them;
+-- calls = recorded calls (unrecorded = 0); child/adult by age at the report.
+with
+
+months as (
+    select unnest(generate_series(
+        cast($period_start as date),
+        cast($period_end as date) - interval 1 day,
+        interval 1 month
+    ))::date as month
+),
+
+counts as (
+    select
+        cast(date_trunc('month', reported_at) as date) as month,
+        count(*) as incidents,
+        count(distinct person_key) as individuals,
+        coalesce(sum(calls), 0) as calls,
+        count(*) filter (where age_at_report < 18) as child_incidents,
+        count(*) filter (where age_at_report >= 18) as adult_incidents
+    from episodes
+    where reported_at >= $period_start
+      and reported_at < $period_end
+    group by all
+)
+
+select
+    m.month,
+    coalesce(c.incidents, 0) as incidents,
+    coalesce(c.individuals, 0) as individuals,
+    coalesce(c.calls, 0) as calls,
+    coalesce(c.child_incidents, 0) as child_incidents,
+    coalesce(c.adult_incidents, 0) as adult_incidents
+from months m
+left join counts c using (month)
+order by m.month
