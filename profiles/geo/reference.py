@@ -363,7 +363,7 @@ def _import_care_homes(con, files: list[Found], add_source, index, result: Impor
     homes["_key"] = normalise_text(homes["name"]) + "|" + homes["postcode"].fillna("")
     ids = homes.dropna(subset=["cqc_location_id"]).drop_duplicates("_key").set_index("_key")["cqc_location_id"]
     homes = homes.sort_values("vintage", ascending=False).drop_duplicates("_key")
-    homes["cqc_location_id"] = homes["cqc_location_id"].fillna(homes["_key"].map(ids))
+    homes["cqc_location_id"] = homes["cqc_location_id"].astype(object).fillna(homes["_key"].map(ids).astype(object))
     homes = homes.drop(columns=["_key", "area_code"]).sort_values(["source_id", "source_row"])
     con.register("_ref_care_homes_in", homes)
     run_sql(con, "geo/ref_insert_care_homes.sql")
