@@ -115,3 +115,24 @@ def test_analyst_commands_write_their_files(db_file, tmp_path):
 
     assert _invoke(db_file, "absences", *june, "--out", str(tmp_path / "abs")).exit_code == 0
     assert (tmp_path / "abs" / "absences_by_home.csv").read_text().startswith("site_ref,site_id,site_name")
+
+
+def test_csv_cells_are_written_plainly():
+    import numpy as np
+    import pandas as pd
+
+    from profiles.analysis.people_export import to_csv_frame
+
+    frame = pd.DataFrame(
+        {
+            "flag": pd.array([True, None], dtype="boolean"),
+            "np_flag": np.array([False, True]),
+            "at": pd.to_datetime(["2024-07-01 09:00", None]).tz_localize("Europe/London"),
+            "codes": [["cse", "cce"], []],
+            "n": [3, 4],
+        }
+    )
+    assert to_csv_frame(frame).values.tolist() == [
+        ["true", "false", "2024-07-01T09:00:00+01:00", "cse;cce", 3],
+        ["", "true", "", "", 4],
+    ]

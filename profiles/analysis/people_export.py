@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from profiles.analysis import people, people_safeguarding
@@ -38,7 +39,7 @@ REPEATS_COLUMNS = (
 def _cell(value: object) -> object:
     if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
         return ""
-    if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
+    if isinstance(value, bool | np.bool_):
         return "true" if value else "false"
     if isinstance(value, pd.Timestamp | datetime):
         ts = pd.Timestamp(value)
