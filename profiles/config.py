@@ -292,6 +292,18 @@ class RetentionConfig(_Section):
     keep_locations_years: int = 10
 
 
+class ReportsConfig(_Section):
+    """The monthly problem profile (profiles/reports/profile.py, docs/reports.md)."""
+
+    #: Interventions CSV for the intervention-impact section (columns in
+    #: profiles/analysis/interventions.py); empty: the section says none was given.
+    interventions_file: Path | None = None
+    #: Rows shown in ranked tables (sites, found places, clusters, hot spots).
+    top_rows: int = 10
+    #: Write problem_profile.pdf beside the HTML (WeasyPrint).
+    pdf: bool = True
+
+
 class ScheduleConfig(_Section):
     timezone: str = "Europe/London"
     monthly_profile_cron: str = "0 6 2 * *"
@@ -314,6 +326,7 @@ class Settings(_Section):
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
 
     #: Where the settings came from (for messages), not read from YAML.
     source: str | None = Field(default=None, exclude=True)
