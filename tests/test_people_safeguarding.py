@@ -265,6 +265,9 @@ def test_absences_per_home_and_per_person_beside_police_reports(con, settings):
                  reported_to_police=True, incident_id="NOT_IN_POLICE_DATA"),
             dict(absence_id="Y1", person_key="P2", site_name="Birch Lodge", started_at="2024-03-08 21:00",
                  reported_to_police=False),
+            # reported, and the police report names no site: the absence links it to the home
+            dict(absence_id="Y2", person_key="P1", site_name="Birch Lodge", started_at="2024-03-25 21:30",
+                 reported_to_police=True, incident_id="I3"),
             dict(absence_id="Z1", person_key="P1", site_ref="H1", started_at="2024-02-27 21:00",
                  reported_to_police=False),
         ],
@@ -276,11 +279,13 @@ def test_absences_per_home_and_per_person_beside_police_reports(con, settings):
     assert oak[["absences", "individuals", "reported_to_police", "not_reported", "reported_without_episode",
                 "police_episodes"]].tolist() == [4, 2, 2, 2, 1, 2]
     assert (oak["reported_share"], oak["site_id"], bool(oak["sensitive"])) == (0.5, "S1", True)
-    assert homes.loc["Birch Lodge", ["absences", "not_reported", "police_episodes"]].tolist() == [1, 1, 0]
+    assert homes.loc["Birch Lodge", ["absences", "individuals", "not_reported", "police_episodes"]].tolist() == [
+        2, 2, 1, 1,
+    ]
 
     persons = pattern.by_person.set_index("person_key")
     assert persons.loc["P1", ["absences", "reported_to_police", "not_reported", "police_episodes",
-                              "total_occasions", "homes"]].tolist() == [2, 1, 1, 2, 3, 1]
+                              "total_occasions", "homes"]].tolist() == [3, 2, 1, 2, 3, 2]
     assert persons.loc["P2", ["absences", "not_reported", "police_episodes", "total_occasions", "homes"]].tolist() == [
         3, 2, 0, 2, 2,
     ]

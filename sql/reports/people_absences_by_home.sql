@@ -3,7 +3,8 @@
 -- Grain: one row per home (site_ref as given, else the site name as given) with an absence
 --        starting in the period.
 -- Inputs: absences, sites (matched on site_ref), episodes and episode_locations (police reports
---         from the home in the period: episodes.site_ref, or the go-missing point matched to the site).
+--         from the home in the period: episodes.site_ref, the go-missing point matched to the site,
+--         or an absence at the home that names the incident).
 -- Parameters: $period_start, $period_end (half-open, London midnights), by absences.started_at and
 --             episodes.reported_at.
 -- reported_without_episode: absences marked reported whose incident_id is not in episodes
@@ -52,11 +53,21 @@ period_episodes as (
       and e.reported_at < $period_end
 ),
 
+-- police reports from the home: by the report's site reference, its go-missing point matched
+-- to the site, or an absence at the home that names the incident
+linked as (
+    select distinct a.home_key, a.incident_id
+    from period_absences a
+    where a.incident_id is not null
+),
+
 police as (
     select h.home_key, count(distinct p.incident_id)                       as police_episodes
     from homes h
     join period_episodes p
-      on p.site_ref = h.site_ref or (h.site_id is not null and p.site_id = h.site_id)
+      on p.site_ref = h.site_ref
+      or (h.site_id is not null and p.site_id = h.site_id)
+      or exists (select 1 from linked k where k.home_key = h.home_key and k.incident_id = p.incident_id)
     group by h.home_key
 )
 
