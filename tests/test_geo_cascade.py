@@ -137,7 +137,7 @@ def test_nothing_recognisable_is_unmatched(world):
 def test_results_are_cached_by_normalised_input(world):
     con = world[0]
     geocode(world, [{"postcode": "M1 1AA"}])
-    assert con.execute("select count(*) from geocode_cache where method = 'postcode'").fetchone()[0] == 1
+    assert con.execute("select count(*) from geocode_cache where method = 'postcode'").fetchall()[0][0] == 1
     # a cached answer is used as stored (prove it by altering the cache)
     con.execute("update geocode_cache set easting = 1 where method = 'postcode'")
     assert geocode(world, [{"postcode": "m1 1aa "}])["easting"].iloc[0] == 1
@@ -149,7 +149,7 @@ def test_reference_import_clears_the_cache(world):
     con, settings, _, ref = world
     geocode(world, [{"postcode": "M1 1AA"}])
     import_reference(con, ref, settings=settings)
-    assert con.execute("select count(*) from geocode_cache").fetchone()[0] == 0
+    assert con.execute("select count(*) from geocode_cache").fetchall()[0][0] == 0
 
 
 # ---- the analyst command ----------------------------------------------------------------

@@ -162,9 +162,9 @@ def test_import_finds_every_file_by_shape(world):
     kinds = sorted(k for k, _, _ in result.files)
     assert kinds == sorted(["boundary"] * 5 + ["codepoint"] * 2 + ["os_open_names", "geonames", "cqc", "user_sites"])
     assert "notes.csv" in result.ignored
-    assert con.execute("select count(*) from ref_postcodes").fetchone()[0] == 7
+    assert con.execute("select count(*) from ref_postcodes").fetchall()[0][0] == 7
     # quality 90 = no coordinates
-    assert con.execute("select easting from ref_postcodes where postcode = 'M3 1AA'").fetchone()[0] is None
+    assert con.execute("select easting from ref_postcodes where postcode = 'M3 1AA'").fetchall()[0][0] is None
 
 
 def test_postcodes_get_areas_by_point_in_polygon(world):
@@ -205,7 +205,7 @@ def test_invalid_polygon_is_repaired(world):
 
 def test_cqc_area_code_repaired_from_area_name(world):
     con, _, result, _ = world
-    assert con.execute("select lad_code from ref_care_homes").fetchone()[0] == "E08000003"
+    assert con.execute("select lad_code from ref_care_homes").fetchall()[0][0] == "E08000003"
     assert any("area_code repaired" in w for w in result.warnings)
 
 
@@ -242,8 +242,8 @@ def test_reimport_replaces_rather_than_appends(world):
 
     con, settings, _, ref = world
     import_reference(con, ref, settings=settings)
-    assert con.execute("select count(*) from ref_postcodes").fetchone()[0] == 7
-    assert con.execute("select count(*) from sites where status = 'register'").fetchone()[0] == 3
+    assert con.execute("select count(*) from ref_postcodes").fetchall()[0][0] == 7
+    assert con.execute("select count(*) from sites where status = 'register'").fetchall()[0][0] == 3
 
 
 def test_bad_site_type_is_refused_with_file_row_and_field(tmp_path, con):
@@ -255,7 +255,7 @@ def test_bad_site_type_is_refused_with_file_row_and_field(tmp_path, con):
     with pytest.raises(InputError, match=r"my_sites.csv: row 3, field type: 'hospitle'"):
         import_reference(con, ref, settings=Settings())
     # one transaction: nothing was loaded
-    assert con.execute("select count(*) from ref_postcodes").fetchone()[0] == 0
+    assert con.execute("select count(*) from ref_postcodes").fetchall()[0][0] == 0
 
 
 def test_folder_with_nothing_known_is_refused(tmp_path, con):

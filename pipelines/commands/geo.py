@@ -126,3 +126,18 @@ def report(
 
     con = connect(state.db_path)
     out.print(report_text(write_report(con, out_file)), highlight=False)
+
+
+@command(geocode_app, name="accuracy")
+def accuracy(
+    onspd: Path = typer.Option(..., "--onspd", help="ONSPD extract CSV (postcode, lsoa_code, lon, lat)."),
+) -> None:
+    """Measure positions and LSOAs against the ONS Postcode Directory."""
+    from profiles.geo.accuracy import onspd_accuracy
+    from profiles.geo.files import ensure_reference
+
+    con = connect(state.db_path)
+    note = ensure_reference(con, state.settings)
+    if note:
+        out.print(note, highlight=False)
+    out.print(onspd_accuracy(con, onspd, state.settings).summary_text(), highlight=False)
