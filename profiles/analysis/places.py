@@ -224,11 +224,9 @@ def persistent_and_emerging_sites(
         ", ".join(label for label, on in (("persistent", p), ("emerging", e)) if on)
         for p, e in zip(persistent, emerging)
     ]
-    sites = con.execute(
-        "select site_id, site_ref, name, type, lad_code, sensitive from sites "
-        "where site_id in (select unnest($ids))",
-        {"ids": result["site_id"].tolist()},
-    ).df()
+    sites = query_df(con, "reports/places_site_positions.sql")[
+        ["site_id", "site_ref", "name", "type", "lad_code", "sensitive"]
+    ]
     result = result.merge(sites, on="site_id", how="left")
     result["_flagged"] = result["persistent"] | result["emerging"]
     result = result.sort_values(

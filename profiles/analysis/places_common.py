@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from profiles.config import Audience, Settings
+from profiles.db import query_df
 from profiles.errors import MisperError
 
 AUDIENCES: tuple[str, ...] = ("police", "partner", "public")
@@ -36,15 +37,18 @@ _FILLED_BY = {
 }
 
 
+def tables_present(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> set[str]:
+    """Which of ``names`` exist as tables on ``con``."""
+    return set(query_df(con, "reports/places_tables_present.sql", {"names": list(names)})["table_name"])
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return name in tables_present(con, [name])
+
+
 def require_tables(con: duckdb.DuckDBPyConnection, *names: str) -> None:
     """Raise ``MissingDataError`` naming the first table that does not exist."""
-    present = {
-        r[0]
-        for r in con.execute(
-            "select table_name from information_schema.tables where table_name in (select unnest($names))",
-            {"names": list(names)},
-        ).fetchall()
-    }
+    present = tables_present(con, names)
     for name in names:
         if name not in present:
             hint = _FILLED_BY.get(name, "the step that creates it")
@@ -57,14 +61,6 @@ def check_audience(audience: str) -> Audience:
     return audience  # type: ignore[return-value]
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables where table_name = $name", {"name": name}
-        ).fetchone()[0]
-    )
-
-
 def area_names(con: duckdb.DuckDBPyConnection, level: str) -> dict[str, str]:
     """``{code: name}`` for a boundary level (``lad``, ``ward``, ``lsoa``) from the reference import.
 
@@ -72,11 +68,8 @@ def area_names(con: duckdb.DuckDBPyConnection, level: str) -> dict[str, str]:
     """
     if not table_exists(con, "ref_boundaries"):
         return {}
-    rows = con.execute(
-        "select code, any_value(name) from ref_boundaries where level = $level and name is not null group by code",
-        {"level": level},
-    ).fetchall()
-    return {code: name for code, name in rows}
+    rows = query_df(con, "reports/places_area_names.sql", {"level": level})
+    return dict(zip(rows["code"], rows["name"]))
 
 
 def site_display(
