@@ -241,3 +241,21 @@ def test_starttls_required_but_not_offered_sends_nothing_in_clear(tmp_path, bund
     assert (outcome.result, outcome.attempts) == ("failed", 1)
     assert "STARTTLS" in outcome.error
     assert server.received == []
+
+
+def test_run_summary_says_who_was_sent_what(tmp_path, bundles, server, con):
+    server.handler.refuse = {"ppu.head@force.example.police.uk": "550 5.1.1 No such user"}
+
+    run = deliver_period(con, settings_for(tmp_path, server), "2024-03")
+
+    lines = run.markdown().splitlines()
+    assert lines[0] == "# Delivery for 2024-03"
+    assert lines[4] == (
+        "| Force safeguarding leads | police | problem_profile | sent "
+        "| mispers.coordinator@force.example.police.uk | 1 "
+        f"| {sha256(POLICE_PDF)[:16]} "
+        "| refused by the server: ppu.head@force.example.police.uk: 550 5.1.1 No such user |"
+    )
+    assert lines[5].startswith("| Children's safeguarding partnership | partner | problem_profile | sent "
+                               "| board@lscp.example.gov.uk | 1 |")
+    assert run.summary_text().splitlines()[0] == "Delivery for 2024-03: 2 sent, 0 dry run, 0 skipped, 0 failed"

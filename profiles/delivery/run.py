@@ -34,6 +34,8 @@ class DeliveryOutcome:
     error: str | None = None
     eml_path: str | None = None
     previous: PreviousSend | None = None
+    #: SHA-256 of the PDF attached (or that would have been).
+    document_sha256: str | None = None
 
     def line(self) -> str:
         who = f"{self.list_name} ({self.audience}, {len(self.recipients)} recipient(s))"
@@ -66,6 +68,20 @@ class DeliveryRun:
             f"{self.count(r)} {r.replace('_', ' ')}" for r in ("sent", "dry_run", "skipped", "failed")
         )
         return "\n".join([head, *("  " + o.line() for o in self.outcomes)])
+
+    def markdown(self) -> str:
+        """Who was sent what, as a Markdown table (for a flow run's artifact)."""
+        rows = [
+            f"# Delivery for {self.period}{' (dry run)' if self.dry_run else ''}",
+            "",
+            "| list | audience | report | result | recipients | attempts | PDF SHA-256 | error |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for o in self.outcomes:
+            cells = [o.list_name, o.audience, o.report, o.result, ", ".join(o.recipients),
+                     str(o.attempts), (o.document_sha256 or "")[:16], o.error or ""]
+            rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        return "\n".join(rows) + "\n"
 
 
 @dataclass(frozen=True)
@@ -113,6 +129,7 @@ def deliver_one(
         audience=delivery.audience,
         result="skipped",
         recipients=delivery.emails,
+        document_sha256=delivery.bundle.document.sha256,
     )
     previous = find_sent(con, delivery)
     if previous is not None and not force:
