@@ -5,3 +5,4 @@ from pipelines.commands import delivery  # noqa: F401
 from pipelines.commands import reports  # noqa: F401
 from pipelines.commands import analysis_people  # noqa: F401
 from pipelines.commands import geo  # noqa: F401
+from pipelines.commands import analysis_places  # noqa: F401

@@ -102,7 +102,7 @@ def monthly_trend(
     earlier), change_vs_last_year, pct_change_vs_last_year (empty when last year had
     none), centre, ucl, lcl, signal ('above_ucl', 'below_lcl', 'run_above', 'run_below', '').
     """
-    months = months or settings.demand.trend_months
+    months = settings.demand.trend_months if months is None else months
     if months < 1:
         raise MisperError(f"--months: expected 1 or more, got {months}")
     counts = monthly_counts(con, period.trailing(months + 12))

@@ -127,6 +127,13 @@ class InterventionImpact:
     table: pd.DataFrame
     caveat: str = CAVEAT
 
+    def summary_text(self) -> str:
+        """One line for the command: how many were tested, too recent, not found."""
+        counts = self.table["status"].value_counts()
+        parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in ("tested", "too_recent", "target_not_found") if s in counts]
+        significant = int(self.table["significant"].sum())
+        return f"{len(self.table)} intervention(s): {', '.join(parts) or 'none'}; {significant} significant change(s)."
+
 
 def _midnight(d: date):
     from datetime import datetime

@@ -10,7 +10,6 @@ their docstrings.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -19,12 +18,10 @@ from scipy import stats
 
 from profiles.analysis.places_common import (
     area_names,
-    attribution_lines,
     check_audience,
     require_tables,
     site_display,
     suppress_counts,
-    write_csv,
 )
 from profiles.analysis.people_common import install_marts, repeat_params
 from profiles.config import Settings
@@ -114,7 +111,7 @@ def site_ranking(
     column, and the cost and change of a row whose incidents are withheld go with them.
     """
     audience = check_audience(audience)
-    months = months or settings.sites.ranking_months
+    months = settings.sites.ranking_months if months is None else months
     window = SiteWindow.ending(period, months)
     prepare_site_episodes(con)
     params = {
@@ -174,7 +171,7 @@ def persistent_and_emerging_sites(
     """
     audience = check_audience(audience)
     cfg = settings.sites
-    months = months or cfg.ranking_months
+    months = cfg.ranking_months if months is None else months
     recent_n = cfg.emerging_recent_months
     if months <= recent_n:
         raise MisperError(
@@ -236,18 +233,3 @@ def persistent_and_emerging_sites(
         result = site_display(result, audience, area_names(con, "lad"))
         result = suppress_counts(result, ["incidents", "recent_incidents"], settings)
     return result.loc[:, columns]
-
-
-def export_site_ranking(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    period: Month,
-    out: Path,
-    *,
-    months: int | None = None,
-    audience: str = "police",
-) -> tuple[Path, int]:
-    """Write the ranked sites CSV (with its attribution beside it); returns (path, rows)."""
-    ranked = site_ranking(con, settings, period, months=months, audience=audience)
-    path = write_csv(ranked, out, attribution=attribution_lines(con, SITE_ATTRIBUTION_KINDS))
-    return path, len(ranked)

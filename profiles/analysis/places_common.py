@@ -8,13 +8,12 @@
   reference, postcode or coordinates.
 - ``area_names``: local authority / ward names from the imported boundaries.
 - ``suppress_counts``: small-number suppression for partner and public tables.
-- ``write_csv`` / ``attribution_lines``: files, with the OS/ONS/CQC attribution beside them.
+- ``attribution_lines``: the OS/ONS/CQC attribution of the reference data in use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -22,6 +21,7 @@ import pandas as pd
 from profiles.config import Audience, Settings
 from profiles.db import query_df
 from profiles.errors import MisperError
+from profiles.periods import Month, Period
 
 AUDIENCES: tuple[str, ...] = ("police", "partner", "public")
 
@@ -59,6 +59,13 @@ def check_audience(audience: str) -> Audience:
     if audience not in AUDIENCES:
         raise MisperError(f"--audience: expected one of {', '.join(AUDIENCES)}, got '{audience}'")
     return audience  # type: ignore[return-value]
+
+
+def trailing_window(period: Month, months: int) -> Period:
+    """The ``months`` whole months ending with ``period`` (``--months`` must be at least 1)."""
+    if months is None or months < 1:
+        raise MisperError(f"--months: expected 1 or more, got {months}")
+    return period.trailing(months)
 
 
 def area_names(con: duckdb.DuckDBPyConnection, level: str) -> dict[str, str]:
@@ -144,18 +151,3 @@ def attribution_lines(con: duckdb.DuckDBPyConnection, kinds: Iterable[str] | Non
     from profiles.geo.attribution import attribution_lines as geo_attribution_lines
 
     return geo_attribution_lines(con, list(kinds) if kinds is not None else None)
-
-
-def write_csv(frame: pd.DataFrame, path: Path, *, attribution: Sequence[str] = ()) -> Path:
-    """Write ``frame`` as UTF-8 CSV; attribution text goes beside it in ``<name>.attribution.txt``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        frame.to_csv(path, index=False)
-    except OSError as exc:
-        raise MisperError(f"{path}: cannot write: {exc.strerror}") from None
-    if attribution:
-        path.with_name(path.stem + ".attribution.txt").write_text(
-            "This file uses open reference data:\n" + "\n".join(attribution) + "\n", encoding="utf-8"
-        )
-    return path
