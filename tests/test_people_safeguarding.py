@@ -87,15 +87,19 @@ def test_out_of_area_placements_compare_placing_and_host_authority(con, settings
                  **{**child, "looked_after": False}),
             dict(incident_id="E1", person="ADULT", placing_authority="Salford", **{**child, "age": 19}),
             dict(incident_id="F1", person="NOT_GEOCODED", placing_authority="Salford", **child),
+            # no placing authority recorded: the responsible authority placed the child
+            dict(incident_id="G1", person="RESPONSIBLE_ONLY", responsible_la="Wigan", **child),
+            dict(incident_id="H1", person="NOTHING_RECORDED", **child),
         ],
     )
     add_locations(con, [
         dict(incident_id=i, role="missing_from", easting=370000.0, northing=410000.0, lad_code=BOLTON)
-        for i in ["A1", "B1", "C1", "D1", "E1"]
+        for i in ["A1", "B1", "C1", "D1", "E1", "G1", "H1"]
     ])
     out_of_area = sg.cross_border(con, settings, MARCH).out_of_area
     assert out_of_area[["incident_id", "placing_authority", "host_lad_code", "host_authority"]].values.tolist() == [
         ["A1", "Salford", BOLTON, "Bolton"],
+        ["G1", "Wigan", BOLTON, "Bolton"],
     ]
 
 

@@ -35,7 +35,8 @@ class CrossBorder:
     ``out_of_area``: episodes of looked-after children placed out of area (``incident_id,
     person_key, reported_at, found_at, placing_authority, host_lad_code, host_authority,
     responsible_la, missing_from_type, age_at_report, is_repeat, reports_in_window``): the
-    placing and the host authority must both be informed.
+    placing and the host authority must both be informed (placing_authority: as recorded,
+    else the responsible authority).
     """
 
     persons: pd.DataFrame

@@ -8,7 +8,9 @@
 --   $window_days, $threshold    the repeat rule (for is_repeat)
 --   $lad_codes, $lad_names      LAD code -> name pairs (may be empty), so a placing authority given
 --                               by name matches its code
--- Out of area: looked_after, under 18, a placing authority recorded, the go-missing point geocoded
+-- Placing authority: placing_authority as recorded, else responsible_la (for a looked-after child
+-- the authority responsible for them is the one that placed them).
+-- Out of area: looked_after, under 18, a placing authority known, the go-missing point geocoded
 -- to a LAD, and the placing authority is neither that LAD's code nor its name (case and spaces
 -- ignored). Episodes without a geocoded go-missing LAD cannot be judged and are left out.
 with in_period as (
@@ -23,12 +25,17 @@ judged as (
     select
         *,
         $lad_names[list_position($lad_codes, host_lad_code)]           as host_authority,
-        upper(trim(placing_authority))                                 as placing_norm
+        coalesce(nullif(trim(placing_authority), ''), nullif(trim(responsible_la), '')) as placing_used
     from in_period
     where looked_after
       and is_child
-      and nullif(trim(placing_authority), '') is not null
       and host_lad_code is not null
+),
+
+placed as (
+    select *, upper(placing_used)                                      as placing_norm
+    from judged
+    where placing_used is not null
 )
 
 select
@@ -36,7 +43,7 @@ select
     person_key,
     reported_at,
     found_at,
-    placing_authority,
+    placing_used                                                       as placing_authority,
     host_lad_code,
     host_authority,
     responsible_la,
@@ -44,7 +51,7 @@ select
     age_at_report,
     is_repeat,
     reports_in_window
-from judged
+from placed
 where placing_norm <> upper(host_lad_code)
   and placing_norm <> coalesce(upper(trim(host_authority)), '')
 order by reported_at, incident_id;
