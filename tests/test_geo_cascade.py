@@ -189,3 +189,21 @@ def test_analyst_command_refuses_a_file_without_location_columns(tmp_path):
     res = CliRunner().invoke(app, ["--db", str(db), "geocode", "--input", str(src), "--out", str(tmp_path / "o.csv")])
     assert res.exit_code == 2
     assert "no location column" in res.output and "Traceback" not in res.output
+
+
+def test_a_street_address_with_another_postcode_is_not_a_site(world):
+    # the children's home is at 4 Example Road, M1 1AB; this house shares the street text only
+    out = geocode(world, [{"address": "4 Example Road, Manchester", "postcode": "M2 1AA"}])
+    assert out[["method", "site_id"]].iloc[0].tolist() == ["postcode", None]
+
+
+def test_site_name_with_a_wrong_postcode_still_matches_by_name(world):
+    out = geocode(world, [{"address": "Synthetic House 1, 4 Example Road, Manchester", "postcode": "M2 1AA"}])
+    assert out[["method", "site_id"]].iloc[0].tolist() == ["site", "USR-CH1"]
+
+
+def test_single_string_normalising_matches_the_vectorised_one():
+    from profiles.geo.normalise import normalise_one, normalise_text
+
+    texts = ["4 Example Rd.", "  st. mary's  ct ", "", "Sale, town centre"]
+    assert [normalise_one(t) for t in texts] == normalise_text(pd.Series(texts)).tolist()

@@ -92,8 +92,11 @@ def normalise_text(series: pd.Series) -> pd.Series:
 
 
 def normalise_one(text: str | None) -> str:
-    """:func:`normalise_text` for one string."""
-    return str(normalise_text(pd.Series([text])).iloc[0])
+    """:func:`normalise_text` for one string (same rules, without a Series)."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    out = re.sub(r"[^A-Z0-9]+", " ", str(text).strip().upper()).strip()
+    return _ABBREV_RE.sub(lambda m: ABBREVIATIONS[m.group(1)], out)
 
 
 def _number_text(series: pd.Series) -> pd.Series:

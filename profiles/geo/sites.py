@@ -127,7 +127,7 @@ def _distinctive(name: str) -> list[str]:
     return [t for t in name.split() if len(t) >= 3 and not t.isdigit() and t not in GENERIC_WORDS]
 
 
-def _score(text: str, site: pd.Series, *, same_postcode: bool = False) -> float:
+def _score(text: str, site: pd.Series, *, same_postcode: bool = False, require_name: bool = False) -> float:
     """Name/address similarity 0-100; zero when house numbers disagree.
 
     The larger of: the whole-text similarity (word order ignored) to the name, the name
@@ -135,7 +135,8 @@ def _score(text: str, site: pd.Series, *, same_postcode: bool = False) -> float:
     site's name appears in the text (allowing a typo), the similarity of the words they
     share (so extra words such as the town do not count against a match). At the site's
     own postcode, those distinctive words matching is itself the evidence (their mean
-    similarity is the score), so a misspelt name still matches.
+    similarity is the score), so a misspelt name still matches. ``require_name`` (the text
+    came with another postcode) scores zero unless the site's name is in the text.
     """
     nums = _numbers(text)
     site_text = f"{site['name_norm']} {site['address_norm']}".strip()
@@ -147,12 +148,16 @@ def _score(text: str, site: pd.Series, *, same_postcode: bool = False) -> float:
     best = max(fuzz.token_sort_ratio(text, c) for c in choices if c)
     distinctive = _distinctive(site["name_norm"])
     words = text.split()
+    named = False
     if distinctive and words:
         word_scores = [max(fuzz.ratio(d, w) for w in words) for d in distinctive]
         if min(word_scores) >= 85:
+            named = True
             best = max(best, fuzz.token_set_ratio(text, site_text))
             if same_postcode:
                 best = max(best, sum(word_scores) / len(word_scores))
+    if require_name and not named:
+        return 0.0
     return best
 
 
@@ -199,7 +204,8 @@ def match_sites(inputs: pd.DataFrame, sites: pd.DataFrame, settings: Settings) -
             # No postcode (or none of its sites matched): every site, a higher bar, a unique best.
             shortlist = process.extract(t, all_choices, scorer=fuzz.token_set_ratio, limit=5,
                                         score_cutoff=thr_no_pc)
-            scored = sorted(((_score(t, sites.iloc[i]), i) for _, _, i in shortlist), reverse=True)
+            scored = sorted(((_score(t, sites.iloc[i], require_name=bool(pc)), i) for _, _, i in shortlist),
+                            reverse=True)
             scored = [(sc, i) for sc, i in scored if sc >= thr_no_pc]
             if not scored:
                 continue
