@@ -39,3 +39,45 @@ def test_people_profile_gathers_the_month_and_its_figures(con, settings):
         "absences": 0,
         "absences_not_reported": 0,
     }
+
+
+#: Every people output and its columns: a rename shows here in review (the report layer reads them).
+COLUMNS = {
+    "repeats": "person_key reports_in_window first_report_at last_report_at looked_after highest_risk flags any_child latest_age",
+    "referrals": "person_key reason_codes reasons incident_id reported_at reports_in_window highest_risk flags looked_after age_at_report is_child responsible_la",
+    "trigger_plans.persons": "person_key plan_status reasons first_qualifying_incident_id first_qualifying_at reports_in_period qualifying_reports last_report_at max_reports_in_window reports_in_lookback highest_risk flags looked_after any_child usual_days usual_hours",
+    "trigger_plans.pack.places": "person_key rank place place_kind site_type times_found share_of_finds last_found_at easting northing distance_m direction",
+    "trigger_plans.pack.times": "person_key day_number day_of_week hour_band episodes",
+    "rfg": "person_key last_report_at days_since_last recency frequency gravity score rank",
+    "cross_border.persons": "person_key episodes episodes_crossing_la episodes_crossing_pfa lad_codes force_areas spans_la spans_pfa other_forces authorities_recorded is_repeat looked_after any_child last_report_at",
+    "cross_border.out_of_area": "incident_id person_key reported_at found_at placing_authority host_lad_code host_authority responsible_la missing_from_type age_at_report is_repeat reports_in_window",
+    "return_interviews": "responsible_la returns offered offered_within_limit done done_within_limit offered_within_limit_rate done_within_limit_rate",
+    "oversight.open_episodes": "incident_id person_key reported_at hours_since_report over_notify_limit risk highest_risk age_at_report is_child looked_after flags missing_from_type responsible_la is_repeat reports_in_window",
+    "oversight.ukmpu_notifications": "incident_id person_key reported_at notify_due_at found_at still_missing hours_missing risk risk_highest age_at_report looked_after missing_from_type",
+    "oversight.intelligence_due": "person_key flagged_episodes flags first_flagged_at last_flagged_at highest_risk looked_after any_child is_repeat",
+    "absences.by_person": "person_key absences reported_to_police not_reported police_episodes total_occasions homes last_absence_at",
+    "absences.by_home": "site_ref site_id site_name site_type sensitive absences individuals reported_to_police not_reported reported_share reported_without_episode police_episodes",
+}
+
+
+def test_people_outputs_keep_their_names_and_carry_no_raw_identity(con, settings):
+    profile = people_profile(con, settings, Month.of(2024, 3))
+    frames = {
+        "repeats": profile.repeats,
+        "referrals": profile.referrals,
+        "trigger_plans.persons": profile.trigger_plans.persons,
+        "trigger_plans.pack.places": profile.trigger_plans.pack.places,
+        "trigger_plans.pack.times": profile.trigger_plans.pack.times,
+        "rfg": profile.rfg,
+        "cross_border.persons": profile.cross_border.persons,
+        "cross_border.out_of_area": profile.cross_border.out_of_area,
+        "return_interviews": profile.return_interviews,
+        "oversight.open_episodes": profile.oversight.open_episodes,
+        "oversight.ukmpu_notifications": profile.oversight.ukmpu_notifications,
+        "oversight.intelligence_due": profile.oversight.intelligence_due,
+        "absences.by_person": profile.absences.by_person,
+        "absences.by_home": profile.absences.by_home,
+    }
+    assert {name: " ".join(frame.columns) for name, frame in frames.items()} == COLUMNS
+    for frame in frames.values():
+        assert not {"person_id", "date_of_birth", "reason"} & set(frame.columns)
