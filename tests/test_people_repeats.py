@@ -182,3 +182,9 @@ def test_police_repeat_list_carries_the_raw_reference_and_nothing_else_about_ide
 def test_repeat_window_helper_names_the_days(settings):
     window = people.repeat_window(settings, date(2024, 6, 30))
     assert (window.first_day, window.last_day) == (date(2024, 4, 2), date(2024, 6, 30))
+
+
+def test_episode_frame_leaves_out_free_text_and_date_of_birth(con, settings):
+    add_episodes(con, [dict(incident_id="A1", person="P1", reported_at="2024-01-01 10:00",
+                            reason="SYNTHETIC free text", date_of_birth="2009-01-01")])
+    assert not {"reason", "date_of_birth"} & set(people.episode_repeats(con, settings).columns)

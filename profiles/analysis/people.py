@@ -47,7 +47,8 @@ def repeat_window(settings: Settings, as_of: date) -> Period:
 def episode_repeats(con: duckdb.DuckDBPyConnection, settings: Settings) -> pd.DataFrame:
     """Every episode with its repeat count (the mart ``episode_repeats``).
 
-    Columns: every column of ``episodes`` plus ``report_number`` (1 = the person's first
+    Columns: every column of ``episodes`` except ``reason`` and ``date_of_birth``, plus
+    ``report_number`` (1 = the person's first
     report), ``reports_in_window`` (the person's reports with ``reported_at`` at most
     ``settings.repeat.window_days`` days before this one, this one and any at the same
     instant included), ``is_repeat`` (``reports_in_window >= threshold``),
