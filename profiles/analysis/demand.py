@@ -117,7 +117,7 @@ def monthly_trend(
     result = pd.DataFrame(
         {
             "month": pd.to_datetime(shown["month"]).dt.strftime("%Y-%m"),
-            "month_start": shown["month"],
+            "month_start": pd.to_datetime(shown["month"]).dt.date,
             "incidents": shown["incidents"],
             "individuals": shown["individuals"],
             "calls": shown["calls"],

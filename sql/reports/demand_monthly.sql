@@ -19,7 +19,7 @@ counts as (
         cast(date_trunc('month', reported_at) as date) as month,
         count(*) as incidents,
         count(distinct person_key) as individuals,
-        coalesce(sum(calls), 0) as calls,
+        cast(coalesce(sum(calls), 0) as bigint) as calls,
         count(*) filter (where age_at_report < 18) as child_incidents,
         count(*) filter (where age_at_report >= 18) as adult_incidents
     from episodes

@@ -36,7 +36,7 @@ current_window as (
         count(*) as incidents,
         count(distinct se.person_key) as individuals,
         count(distinct rp.person_key) as repeat_individuals,
-        coalesce(sum(se.calls), 0) as calls,
+        cast(coalesce(sum(se.calls), 0) as bigint) as calls,
         round(coalesce(sum(uc.unit_cost_gbp), 0), 2) as estimated_cost_gbp
     from site_episodes se
     left join repeat_persons rp on rp.person_key = se.person_key
