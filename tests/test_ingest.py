@@ -390,3 +390,24 @@ def test_the_namus_register_loads_with_every_row_accounted_for(tmp_path, db):
     assert set(json.loads(json.dumps(quarantined(db))).keys())  # every quarantined row has its number
     again = load(path, db, mapping="namus").as_json()
     assert (again["loaded"], again["unchanged"]) == (0, r["loaded"])
+
+
+def test_an_episode_weeded_under_retention_is_not_loaded_again(tmp_path, db):
+    from datetime import date
+
+    from profiles.config import RetentionConfig
+    from profiles.retention import weed, weed_policy
+
+    f = write_csv(tmp_path / "x.csv", [row(incident_id="OLD", reported_at="2015-01-05 10:00", found_at="2015-01-05 18:00"),
+                                       row(incident_id="NEW")])
+    load(f, db)
+    con = connect(db)
+    weed(con, weed_policy(RetentionConfig(), date(2026, 11, 1), today=date(2026, 11, 28)), dry_run=False)
+    con.close()
+    assert list(episodes(db)["incident_id"]) == ["NEW"]
+    r = load(f, db)
+    assert (r.total("loaded"), r.total("unchanged"), r.total("quarantined")) == (0, 1, 1)
+    assert quarantined(db)[1] == ["incident_id: weeded under the retention policy; not loaded again"]
+    con = connect(db, read_only=True)
+    assert con.execute("select raw from quarantine where record_key = 'OLD'").fetchone() == (None,)
+    con.close()

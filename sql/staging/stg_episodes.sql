@@ -1,7 +1,8 @@
 -- Staging: type and validate one load of the canonical incident extract.
 -- Grain: one row per input row (raw_load), valid or not.
 -- Inputs: raw_load (every canonical column as text after the mapping's renames, plus
---         __file, __row = data row number in its file, __seq = order in the load).
+--         __file, __row = data row number in its file, __seq = order in the load);
+--         weed_log (episodes weeded under the retention policy are not loaded again).
 -- Parameters: $tz, $datetime_formats, $date_formats, $future_limit (timestamptz),
 --   $earliest (date), $max_age, code lists ($gender_codes, $ethnicity_codes, $risk_codes,
 --   $missing_from_codes, $found_by_codes, $outcome_codes) and code tables
@@ -54,9 +55,14 @@ with cleaned as (
     from raw_load
 ),
 
+weeded as (
+    select distinct unnest(incident_ids) as incident_id from weed_log
+),
+
 typed as (
     select
         c.*,
+        w.incident_id is not null as was_weeded,
         -- identity --------------------------------------------------------------
         incident_id_raw as incident_id,
         person_id_raw as person_id,
@@ -101,6 +107,7 @@ typed as (
         site_ref_raw as site_ref,
         reason_raw as reason
     from cleaned c
+    left join weeded w on w.incident_id = c.incident_id_raw
 ),
 
 derived as (
@@ -128,6 +135,7 @@ checked as (
         list_filter([
             -- required fields
             case when incident_id is null then 'incident_id: required' end,
+            case when was_weeded then 'incident_id: weeded under the retention policy; not loaded again' end,
             case when person_id is null then 'person_id: required' end,
             case when reported_at_raw is null then 'reported_at: required' end,
             case when gender_raw is null then 'gender: required' end,
