@@ -81,7 +81,16 @@ class GeoContext:
 
     @property
     def places(self) -> pd.DataFrame:
-        return self.get("places", lambda: query_df(self.con, "geo/places_for_matching.sql"))
+        def load() -> pd.DataFrame:
+            frame = query_df(self.con, "geo/places_for_matching.sql")
+            # words naming where a place is, to prefer the one the address mentions
+            frame["context"] = [
+                frozenset(f"{d} {c} {p}".upper().split())
+                for d, c, p in zip(frame["district_name"], frame["county_name"], frame["postcode_district"])
+            ]
+            frame["type_rank"] = frame["local_type"].map(PLACE_TYPE_RANK).fillna(0)
+            return frame
+        return self.get("places", load)
 
     @property
     def place_positions(self) -> dict[str, np.ndarray]:
@@ -174,17 +183,17 @@ def _place_phrases(place: str, parts: str) -> list[tuple[str, set[str]]]:
 
 def _choose_place(cands: pd.DataFrame, context: set[str], pfa: str) -> tuple[pd.Series, bool]:
     """The most likely of several places of one name, and whether it stays ambiguous."""
-    in_force = cands["force_area"].eq(pfa)
-    ctx_hit = cands.apply(
-        lambda r: bool(context & set(f"{r['district_name']} {r['county_name']} {r['postcode_district']}".upper().split())),
-        axis=1,
-    )
-    score = (in_force * 100 + ctx_hit * 50 + cands["source"].eq("os_open_names") * 10
-             + cands["local_type"].map(PLACE_TYPE_RANK).fillna(0))
-    best = cands.loc[score.idxmax()]
-    rivals = cands[(score >= score.max() - 10) & (in_force == in_force[score.idxmax()])]
-    far = np.hypot(rivals["easting"] - best["easting"], rivals["northing"] - best["northing"]) > 3000
-    return best, bool(far.any())
+    if len(cands) == 1:
+        return cands.iloc[0], False
+    in_force = (cands["force_area"] == pfa).to_numpy()
+    ctx_hit = np.array([bool(context & c) for c in cands["context"]])
+    score = (in_force * 100 + ctx_hit * 50 + (cands["source"] == "os_open_names").to_numpy() * 10
+             + cands["type_rank"].to_numpy())
+    top = int(score.argmax())
+    best = cands.iloc[top]
+    rivals = (score >= score[top] - 10) & (in_force == in_force[top])
+    far = np.hypot(cands["easting"].to_numpy() - best["easting"], cands["northing"].to_numpy() - best["northing"]) > 3000
+    return best, bool((rivals & far).any())
 
 
 def step_place(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:

@@ -188,7 +188,20 @@ def match_sites(inputs: pd.DataFrame, sites: pd.DataFrame, settings: Settings) -
         thr = settings.geocoding.site_match_min_score
         thr_no_pc = settings.geocoding.site_match_min_score_no_postcode
         all_choices = (sites["name_norm"] + " " + sites["address_norm"]).str.strip().tolist()
-        for key, t, pc in zip(rest.index, text, rest["postcode"]):
+        # The whole-register search, in one batch: texts without a postcode, and texts whose
+        # postcode has no site but which name one (a word of a site's name appears).
+        vocab = {w for name in sites["name_norm"] for w in _distinctive(name)}
+        wide = [i for i, (t, pc) in enumerate(zip(text, rest["postcode"]))
+                if t and len(t.split()) >= 2 and (not pc or vocab.intersection(t.split()))]
+        shortlists: dict[int, list[int]] = {}
+        if wide:
+            scores = process.cdist([text.iloc[i] for i in wide], all_choices, scorer=fuzz.token_set_ratio,
+                                   score_cutoff=thr_no_pc, dtype=np.uint8, workers=-1)
+            for row, i in enumerate(wide):
+                hits = np.flatnonzero(scores[row])
+                if hits.size:
+                    shortlists[i] = hits[np.argsort(-scores[row][hits], kind="stable")][:5].tolist()
+        for pos, (key, t, pc) in enumerate(zip(rest.index, text, rest["postcode"])):
             if not t or len(t.split()) < 2:
                 continue
             if pc and pc in by_pc:
@@ -202,9 +215,7 @@ def match_sites(inputs: pd.DataFrame, sites: pd.DataFrame, settings: Settings) -
                                 f"{s['name']} ({scores[best]:.0f})"))
                     continue
             # No postcode (or none of its sites matched): every site, a higher bar, a unique best.
-            shortlist = process.extract(t, all_choices, scorer=fuzz.token_set_ratio, limit=5,
-                                        score_cutoff=thr_no_pc)
-            scored = sorted(((_score(t, sites.iloc[i], require_name=bool(pc)), i) for _, _, i in shortlist),
+            scored = sorted(((_score(t, sites.iloc[i], require_name=bool(pc)), i) for i in shortlists.get(pos, [])),
                             reverse=True)
             scored = [(sc, i) for sc, i in scored if sc >= thr_no_pc]
             if not scored:
@@ -226,8 +237,9 @@ def match_sites(inputs: pd.DataFrame, sites: pd.DataFrame, settings: Settings) -
 def refresh_candidate_sites(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     """Make repeated go-missing locations that match no site into ``candidate`` sites.
 
-    A location is a geocoded point (to 10 m) of go-missing episodes located by
-    coordinates, postcode or override that matched no register site. It becomes a
+    A location is the postcode unit of go-missing episodes located by postcode, or the
+    point (to 10 m) of those located by coordinates or override, that matched no register
+    site. It becomes a
     candidate when it has at least ``sites.candidate_min_incidents`` incidents and
     ``sites.candidate_min_persons`` distinct people (one person's own home is not a
     site). Candidates are sensitive (unverified addresses: police only) and their
