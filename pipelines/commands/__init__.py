@@ -6,3 +6,4 @@ from pipelines.commands import reports  # noqa: F401
 from pipelines.commands import analysis_people  # noqa: F401
 from pipelines.commands import geo  # noqa: F401
 from pipelines.commands import analysis_places  # noqa: F401
+from pipelines.commands import sample  # noqa: F401
