@@ -127,12 +127,12 @@ def site_labels(con: duckdb.DuckDBPyConnection, audience: str) -> tuple[dict[str
     return dict(zip(sites["site_id"], names)), dict(zip(sites["site_id"], sites["sensitive"]))
 
 
-def _mode(values: pd.Series):
-    values = values.dropna()
-    if values.empty:
-        return None
-    counts = values.value_counts()
-    return sorted(counts.index[counts == counts.max()])[0]
+def _modes(members: pd.DataFrame, column: str) -> dict[int, object]:
+    """The most common non-empty value of ``column`` in each cluster (ties: the smallest)."""
+    counts = members.dropna(subset=[column]).groupby(["cluster_id", column]).size().rename("n").reset_index()
+    counts = counts.sort_values(["cluster_id", "n", column], ascending=[True, False, True])
+    first = counts.drop_duplicates("cluster_id")
+    return dict(zip(first["cluster_id"], first[column]))
 
 
 def _gazetteer(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -181,13 +181,14 @@ def location_clusters(
     places = _gazetteer(con)
     place_tree = cKDTree(places[["easting", "northing"]].to_numpy()) if len(places) else None
 
+    modes = {col: _modes(members, col) for col in ("site_id", "lad_code", "ward_code")}
     rows = []
     for cluster_id, group in members.groupby("cluster_id", sort=True):
         xy = group[["easting", "northing"]].to_numpy()
         centre = xy.mean(axis=0)
         extent = float(np.sqrt(((xy - centre) ** 2).sum(axis=1)).max())
         at_sites = group["site_id"].notna()
-        main_site = _mode(group["site_id"])
+        main_site = modes["site_id"].get(cluster_id)
         nearest_sites = ""
         if site_tree is not None:
             k = min(3, len(register))
@@ -202,7 +203,7 @@ def location_clusters(
         if place_tree is not None:
             d, i = place_tree.query(centre)
             place, place_m = places["name"].iat[i], round(float(d))
-        lad, ward = _mode(group["lad_code"]), _mode(group["ward_code"])
+        lad, ward = modes["lad_code"].get(cluster_id), modes["ward_code"].get(cluster_id)
         rows.append(
             {
                 "role": role,
