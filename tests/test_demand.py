@@ -157,3 +157,23 @@ def test_looked_after_share(mixed, settings):
         6, 2, 5, 1]
     assert share.loc["all", "share_individuals"] == 0.2
     assert share.loc["child", ["share_incidents", "share_individuals"]].tolist() == [1.0, 1.0]
+
+
+def test_partner_breakdowns_protect_each_dimension_by_rows_and_columns(con, settings):
+    from profiles.analysis.places_export import suppress_breakdowns
+
+    ages = [15] * 12 + [30] * 3 + [50] * 5
+    add_episodes(con, [dict(incident_id=f"E{i}", person=f"P{i}", age=a, reported_at="2024-06-10 10:00")
+                       for i, a in enumerate(ages)])
+    shown = suppress_breakdowns(breakdowns(con, settings, JUNE), settings)
+    withheld = settings.disclosure.suppression_marker
+    ages_table = shown[shown["dimension"] == "age_band"].pivot(index="category", columns="child_adult", values="incidents")
+    # 22-39 (3 adults) is withheld in its column and row; the 40-59 cells go too, or the
+    # adults' total and the all-ages total would give the 3 back
+    assert ages_table.loc["22-39", ["all", "child", "adult"]].tolist() == [withheld, 0, withheld]
+    assert ages_table.loc["40-59", ["all", "child", "adult"]].tolist() == [withheld, 0, withheld]
+    assert ages_table.loc["15-17", ["all", "child", "adult"]].tolist() == [12, 12, 0]
+    share = shown[(shown["dimension"] == "age_band") & (shown["category"] == "22-39") & (shown["child_adult"] == "all")]
+    assert share["share_of_incidents"].iat[0] == withheld
+    gender = shown[(shown["dimension"] == "gender") & (shown["category"] == "female")]
+    assert gender["incidents"].tolist() == [20, 12, 8]

@@ -144,3 +144,18 @@ def test_interventions_file_errors_name_row_and_field(db, tmp_path):
     result = runner.invoke(app, ["--db", str(db), "interventions", str(given), "--period", "2024-06",
                                  "--out", str(tmp_path / "x.csv")])
     assert result.exit_code == 2 and "row 1, started_on" in result.output
+
+
+def test_public_interventions_carry_no_row_about_one_person(db, tmp_path):
+    given = tmp_path / "interventions.csv"
+    given.write_text("intervention_id,target_type,target_ref,started_on,type,description\n"
+                     "I1,site,AC-02,2024-04-01,multi_agency_meeting,met the manager\n"
+                     "I2,person,REF-P1,2024-04-01,cawn,served on the associate\n", encoding="utf-8")
+    out = tmp_path / "impact_public.csv"
+    result = runner.invoke(app, ["--db", str(db), "interventions", str(given), "--period", "2024-06",
+                                 "--audience", "public", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = _rows(out)
+    assert [r["intervention_id"] for r in rows] == ["I1"] and rows[0]["target"] == "Elm Lodge"
+    text = out.read_text(encoding="utf-8")
+    assert "REF-P1" not in text and "met the manager" not in text and "AC-02" not in text

@@ -231,5 +231,16 @@ def persistent_and_emerging_sites(
     ).reset_index(drop=True)
     if audience != "police":
         result = site_display(result, audience, area_names(con, "lad"))
-        result = suppress_counts(result, ["incidents", "recent_incidents"], settings)
+        result = suppress_counts(
+            result,
+            ["incidents", "recent_incidents"],
+            settings,
+            # rates, their ratio and the test would give the withheld counts back
+            derived={
+                "recent_monthly_rate": "recent_incidents",
+                "rate_ratio": "recent_incidents",
+                "earlier_monthly_rate": "incidents",
+                "p_value_rising": "incidents",
+            },
+        )
     return result.loc[:, columns]

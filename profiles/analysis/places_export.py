@@ -165,8 +165,7 @@ def export_demand(
         "demand_trend.csv": _for(audience, trend, trend_counts, settings,
                                  derived={"change_vs_last_year": "incidents", "pct_change_vs_last_year": "incidents"}),
         "demand_day_hour.csv": _for(audience, pattern, ["incidents"], settings),
-        "demand_breakdowns.csv": _for(audience, breakdowns, ["incidents", "individuals"], settings,
-                                      derived={"share_of_incidents": "incidents"}),
+        "demand_breakdowns.csv": breakdowns if audience == "police" else suppress_breakdowns(breakdowns, settings),
         "demand_looked_after.csv": _for(
             audience, looked_after,
             ["incidents", "looked_after_incidents", "individuals", "looked_after_individuals"], settings,
@@ -175,6 +174,36 @@ def export_demand(
                                 derived={"cost_gbp": "incidents", "officer_hours": "incidents"}),
     }
     return [write_table(frame, out_dir / name) for name, frame in tables.items()]
+
+
+def suppress_breakdowns(breakdowns: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Small-number suppression of ``demand.breakdowns`` for partner and public files.
+
+    Each dimension is a table of categories (rows) by age group (columns: all, child,
+    adult, unknown): a column's categories add up to the group's total, and a row's age
+    groups add up to its ``all`` cell, so both lines are protected
+    (``profiles.reports.disclosure.suppress_frame`` with additive rows and ``all`` as the
+    row total). Incidents and individuals are suppressed apart; a share goes with its
+    incidents.
+    """
+    from profiles.reports.disclosure import suppress_frame
+
+    d = settings.disclosure
+    groups = [g for g in demand.CHILD_ADULT if g in set(breakdowns["child_adult"])]
+    parts = []
+    for _, block in breakdowns.groupby("dimension", sort=False):
+        out = block.copy()
+        for measure in ("incidents", "individuals"):
+            wide = block.pivot(index="category", columns="child_adult", values=measure).reindex(columns=groups)
+            masked = suppress_frame(wide.reset_index(), groups, threshold=d.suppression_threshold,
+                                    marker=d.suppression_marker, additive_rows=True, total_column="all").mask
+            masked = masked.set_index(wide.index)[groups].stack().rename("withheld").reset_index()
+            hit = out.merge(masked, on=["category", "child_adult"], how="left")["withheld"].fillna(False).to_numpy()
+            out[measure] = out[measure].astype(object).where(~hit, d.suppression_marker)
+            if measure == "incidents":
+                out["share_of_incidents"] = out["share_of_incidents"].astype(object).where(~hit, d.suppression_marker)
+        parts.append(out)
+    return pd.concat(parts, ignore_index=True) if parts else breakdowns
 
 
 # ---- misper interventions -----------------------------------------------------------------
@@ -187,7 +216,10 @@ def export_interventions(
     given = interventions.read_interventions(file)
     with _read_only(db_path) as con:
         impact = interventions.intervention_impact(con, settings, period, given, audience=audience)
-    table = _for(audience, impact.table, ["episodes_before", "episodes_after"], settings,
+    table = impact.table
+    if audience == "public":  # aggregates only: no row about one person
+        table = table[table["target_type"] != "person"]
+    table = _for(audience, table, ["episodes_before", "episodes_after"], settings,
                  derived={"change": "episodes_after", "pct_change": "episodes_after", "rate_ratio": "episodes_after"})
     path = write_table(table, out)
     path.with_name(path.stem + ".caveat.txt").write_text(impact.caveat + "\n", encoding="utf-8")
