@@ -94,10 +94,34 @@ def test_no_line_is_left_with_a_single_withheld_cell(seed):
     assert _recoverable(values, mask, additive_rows=True) == []
 
 
+def test_a_column_of_different_measures_gets_primary_suppression_only():
+    data = pd.DataFrame({"measure": ["incidents", "high risk", "still missing"], "value": [89, 24, 3]})
+    assert list(suppress_frame(data, ["value"], threshold=5, marker=C).frame["value"]) == [89, C, C]
+    out = suppress_frame(data, ["value"], threshold=5, marker=C, additive_columns=False)
+    assert list(out.frame["value"]) == [89, 24, C]
+
+
+def test_a_row_protects_its_parts_with_a_part_not_with_an_unrelated_count():
+    # children + adults + unknown = incidents; individuals is another measure
+    data = pd.DataFrame({"k": ["a", "b"], "child": [12, 30], "adult": [6, 20], "unknown": [3, 0],
+                         "incidents": [21, 50], "individuals": [5, 40]})
+    cols = ["child", "adult", "unknown", "incidents", "individuals"]
+    out = suppress_frame(data, cols, threshold=5, marker=C, additive_rows=True,
+                         row_columns=["child", "adult", "unknown", "incidents"])
+    assert list(out.frame.iloc[0]) == ["a", 12, C, C, 21, 5]
+
+
 def test_percentages_follow_their_count():
     data = pd.DataFrame({"k": ["a", "b", "c"], "n": [2, 8, 90], "share": [0.02, 0.08, 0.9]})
     out = suppress_frame(data, ["n"], threshold=5, marker=C, derived={"share": "n"})
     assert _withheld(out.frame, "share") == [True, True, False]
+
+
+def test_a_difference_is_withheld_with_either_count_it_comes_from():
+    data = pd.DataFrame({"month": ["a", "b", "c"], "now": [20, 30, 40], "before": [3, 25, 36], "change": [17, 5, 4]})
+    out = suppress_frame(data, ["now", "before"], threshold=5, marker=C, derived={"change": ("now", "before")})
+    # 3 is withheld, then 25 (secondary); 20 - change would give 3 back, so the change goes too
+    assert _withheld(out.frame, "change") == [True, True, False]
 
 
 def test_disclose_table_leaves_police_tables_alone_and_marks_cells_for_partners():

@@ -65,3 +65,23 @@ def test_the_ukmpu_return_and_share_covers_open_cleanly(con, tmp_path):
     for page in pages:
         result = check_html(page)
         assert result.problems == [], (page.name, result.problems)
+
+
+def test_the_problem_profile_opens_cleanly_for_every_audience(tmp_path):
+    from tests.test_report_profile import MAY, RUN, SITES, _boundaries, _episodes, _locations
+    from profiles.db import connect
+    from profiles.reports.profile import write_profile
+    from tests.factories import add_locations, add_sites
+
+    con = connect(tmp_path / "m.duckdb")
+    rows = _episodes()
+    add_sites(con, SITES)
+    add_episodes(con, rows)
+    add_locations(con, _locations(rows))
+    _boundaries(con)
+    written = write_profile(con, Settings(), MAY, RUN, out_dir=tmp_path / "out", pdf=False)
+    con.close()
+    for audience in written:
+        for page in ("problem_profile.html", "summary.html"):
+            result = check_html(tmp_path / "out" / audience / page)
+            assert result.problems == [], (audience, page, result.problems)

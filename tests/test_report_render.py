@@ -182,3 +182,12 @@ def test_partner_pdf_carries_the_partner_marking(tmp_path):
     renderer.write_pdf(renderer.render_html(report), tmp_path / "p.pdf")
     text = PdfReader(tmp_path / "p.pdf").pages[0].extract_text()
     assert "OFFICIAL – PARTNER" in text and "OFFICIAL-SENSITIVE" not in text
+
+
+def test_pdf_refuses_a_report_that_refers_to_an_external_resource(tmp_path):
+    from profiles.errors import MisperError
+
+    html = '<html><body><img src="http://example.invalid/logo.png" alt="logo"></body></html>'
+    with pytest.raises(MisperError, match="external resource"):
+        Renderer.write_pdf(html, tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()

@@ -72,3 +72,33 @@ def share(
     finally:
         con.close()
     _print_written(paths)
+
+
+@command()
+def profile(
+    period: str = typer.Option(..., "--period", help="Month, YYYY-MM."),
+    audience: str = typer.Option(None, "--audience", help="police, partner or public [default: all three]."),
+    out_dir: Path = typer.Option(
+        None, "--out", help="Output folder [default: out/profile/<period>/<audience>; with all three, one folder each]."
+    ),
+    pdf: bool = typer.Option(None, "--pdf/--no-pdf", help="Write problem_profile.pdf [default: reports.pdf]."),
+    run_date: str = RUN_DATE,
+) -> None:
+    """The monthly problem profile: HTML, PDF, tables/*.csv, summary.html and manifest.json per audience."""
+    from profiles.analysis.places_common import check_audience
+    from profiles.db import connect
+    from profiles.periods import Month
+    from profiles.reports.objects import AUDIENCES
+    from profiles.reports.profile import write_profile
+
+    month = Month.parse(period)
+    audiences = (check_audience(audience),) if audience else AUDIENCES
+    con = connect(state.db_path, read_only=True)
+    try:
+        written = write_profile(con, state.settings, month, _run_date(run_date), audiences=audiences,
+                                out_dir=out_dir, pdf=pdf)
+    finally:
+        con.close()
+    for who, paths in written.items():
+        folder = paths[-1].parent
+        out.print(f"{who}: {len(paths)} files in {folder}", highlight=False)

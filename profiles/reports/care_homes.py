@@ -32,6 +32,10 @@ COLUMNS = (
     "previous_3_months", "trend",
 )
 TREND_MONTHS = 12
+_TYPE_WORDS = {
+    "childrens_home": "Children's home", "foster_care": "Foster care", "adult_care_home": "Adult care home",
+    "hospital": "Hospital", "mental_health_unit": "Mental health unit", "supported_accommodation": "Supported accommodation",
+}
 
 
 def _trend(last3: float, prev3: float) -> str:
@@ -70,6 +74,7 @@ def care_home_summary(con: duckdb.DuckDBPyConnection, settings: Settings, month:
 
 def summary_table(summary: pd.DataFrame, la_names: dict[str, str]) -> Table:
     data = summary.drop(columns=["site_id"]).copy()
+    data["type"] = [_TYPE_WORDS.get(t, t) for t in data["type"]]
     data.insert(4, "local_authority", [la_names.get(c, c) if isinstance(c, str) else None for c in data["lad_code"]])
     data = data.drop(columns=["lad_code"])
     return Table(

@@ -6,8 +6,9 @@ names or locations; ``public`` gets aggregates only. In both non-police audience
 
 - **primary suppression**: a count below ``settings.disclosure.suppression_threshold``
   (default 5) is withheld; zero is not disclosive and is shown;
-- **secondary suppression**: wherever a line of a table (a column, and a row when its
-  cells are parts of one whole) holds exactly one withheld cell, its total would give
+- **secondary suppression**: wherever a line of a table (a column, unless its rows are
+  different measures, and a row when its cells are parts of one whole) holds exactly one
+  withheld cell, its total would give
   that cell away, so the smallest other non-zero cell of the line is withheld too, until
   every line has none or at least two withheld cells. A column's total is treated as
   known even when the table does not show it (it is usually printed elsewhere);
@@ -65,10 +66,13 @@ class Suppression:
     secondary: int
 
 
-def _lines(n_rows: int, n_cols: int, additive_rows: bool) -> list[list[tuple[int, int]]]:
-    lines = [[(r, c) for r in range(n_rows)] for c in range(n_cols)]
-    if additive_rows and n_cols > 1:
-        lines += [[(r, c) for c in range(n_cols)] for r in range(n_rows)]
+def _lines(
+    n_rows: int, n_cols: int, additive_rows: bool, additive_columns: bool = True, row_cols: Iterable[int] | None = None
+) -> list[list[tuple[int, int]]]:
+    lines = [[(r, c) for r in range(n_rows)] for c in range(n_cols)] if additive_columns else []
+    cols = list(range(n_cols)) if row_cols is None else list(row_cols)
+    if additive_rows and len(cols) > 1:
+        lines += [[(r, c) for c in cols] for r in range(n_rows)]
     return lines
 
 
@@ -77,10 +81,13 @@ def suppression_mask(
     *,
     threshold: int,
     additive_rows: bool = False,
+    additive_columns: bool = True,
+    row_cols: Iterable[int] | None = None,
     margins: Iterable[tuple[int, int]] = (),
 ) -> tuple[np.ndarray, int]:
     """Withheld cells of a 2-D array of counts (NaN = no value), and the primary count.
 
+    ``row_cols`` are the column indices that form an additive row (default all);
     ``margins`` are the cells that are totals of their line (a total row or column);
     secondary suppression prefers inner cells to margins and non-zero cells to zeros.
     """
@@ -89,7 +96,7 @@ def suppression_mask(
     mask = present & (vals > 0) & (vals < threshold)
     primary = int(mask.sum())
     margin_set = set(margins)
-    lines = _lines(*vals.shape, additive_rows)
+    lines = _lines(*vals.shape, additive_rows, additive_columns, row_cols)
     changed = True
     while changed:
         changed = False
@@ -114,9 +121,11 @@ def suppress_frame(
     threshold: int,
     marker: str,
     additive_rows: bool = False,
+    additive_columns: bool = True,
     total_row: bool = False,
     total_column: str | None = None,
-    derived: Mapping[str, str] | None = None,
+    row_columns: Iterable[str] | None = None,
+    derived: Mapping[str, str | tuple[str, ...]] | None = None,
 ) -> Suppression:
     """Withhold small counts in ``count_columns`` and enough others to protect them."""
     counts = [c for c in count_columns if c in data.columns]
@@ -132,12 +141,17 @@ def suppress_frame(
     if total_column in counts:
         j = counts.index(total_column)
         margins += [(i, j) for i in range(n_rows)]
-    cells, primary = suppression_mask(values, threshold=threshold, additive_rows=additive_rows, margins=margins)
+    row_cols = None if row_columns is None else [counts.index(c) for c in row_columns if c in counts]
+    cells, primary = suppression_mask(
+        values, threshold=threshold, additive_rows=additive_rows, additive_columns=additive_columns,
+        row_cols=row_cols, margins=margins,
+    )
     for j, col in enumerate(counts):
         mask[col] = cells[:, j]
-    for col, source in (derived or {}).items():
-        if col in mask.columns and source in mask.columns:
-            mask[col] = mask[col] | mask[source]
+    for col, sources in (derived or {}).items():
+        for source in (sources,) if isinstance(sources, str) else sources:
+            if col in mask.columns and source in mask.columns:
+                mask[col] = mask[col] | mask[source]
     for col in mask.columns[mask.any()]:
         frame[col] = frame[col].astype(object).where(~mask[col], marker)
     total = int(mask[counts].to_numpy().sum())
@@ -156,8 +170,10 @@ def disclose_table(table: Table, audience: Audience, settings: Settings) -> Tabl
         threshold=d.suppression_threshold,
         marker=d.suppression_marker,
         additive_rows=table.additive_rows,
+        additive_columns=table.additive_columns,
         total_row=table.total_row,
         total_column=table.total_column,
+        row_columns=table.row_columns,
         derived=table.derived,
     )
     return replace(table, data=result.frame, suppressed=result.mask)

@@ -24,8 +24,8 @@ class Table:
     """A captioned table; its rows are written to ``tables/<id>.csv`` as shown.
 
     ``count_columns`` are the cells that disclosure control may suppress; a column in
-    ``derived`` (for example a percentage) is suppressed wherever the count column it
-    is computed from is. ``additive_rows`` says that the count cells of one row are
+    ``derived`` (for example a percentage) is suppressed wherever the count column (or
+    any of the count columns) it is computed from is. ``additive_rows`` says that the count cells of one row are
     parts of a whole (for example child / adult / unknown), so a row is a line for
     secondary suppression as well as a column. ``total_row`` marks the last row as the
     column totals.
@@ -38,8 +38,12 @@ class Table:
     formats: dict[str, ColumnFormat] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     count_columns: tuple[str, ...] = ()
-    derived: dict[str, str] = field(default_factory=dict)
+    derived: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     additive_rows: bool = False
+    #: The count columns that make up an additive row (default: every count column).
+    row_columns: tuple[str, ...] | None = None
+    #: False when a column's rows are different measures or overlap (no total to protect).
+    additive_columns: bool = True
     total_row: bool = False
     #: A count column holding each row's total (the margin of an additive row).
     total_column: str | None = None

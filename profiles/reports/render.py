@@ -204,20 +204,19 @@ class Renderer:
         import logging
 
         from weasyprint import HTML
+        from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
         path.parent.mkdir(parents=True, exist_ok=True)
-        HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=_offline_fetcher).write_pdf(str(path))
-
-
-def _offline_fetcher(url: str, *args: Any, **kwargs: Any) -> dict:
-    """Reports are self-contained: only ``data:`` URIs may be fetched."""
-    if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
-
-        return default_url_fetcher(url, *args, **kwargs)
-    raise MisperError(f"report refers to an external resource ({url}); reports must be self-contained")
+        # reports are self-contained: only data: URIs may be read, anything else stops the PDF
+        fetcher = URLFetcher(allowed_protocols=["data"], fail_on_errors=True)
+        try:
+            HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=fetcher).write_pdf(str(path))
+        except FatalURLFetchingError as exc:
+            path.unlink(missing_ok=True)
+            raise MisperError(f"{path}: the report refers to an external resource ({exc}); "
+                              "reports must be self-contained") from None
 
 
 def _rows(table: Table) -> list[list[tuple[Any, str, bool]]]:

@@ -1,0 +1,170 @@
+"""Everything the monthly problem profile shows, measured once (police view).
+
+``gather`` calls the analysis functions (profiles/analysis, profiles/geo) for one month
+and keeps their frames as they return them, with the police audience's detail. The
+builders in ``profiles.reports.profile`` then decide, per audience, what is shown,
+labelled, withheld or left out: measuring once keeps the three audiences' numbers
+the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import geopandas as gpd
+import pandas as pd
+
+from profiles import db
+from profiles.analysis import clusters as clusters_mod
+from profiles.analysis import demand, found, hotspots, places, quality
+from profiles.analysis.interventions import CAVEAT, intervention_impact, read_interventions
+from profiles.analysis.people_common import identify
+from profiles.analysis.people_profile import PeopleProfile, people_profile
+from profiles.analysis.places_common import area_names, attribution_lines, table_exists
+from profiles.config import Settings
+from profiles.errors import MisperError
+from profiles.periods import Month, Period
+from profiles.reports.care_homes import care_home_summary
+
+
+@dataclass
+class ProfileData:
+    month: Month
+    settings: Settings
+    places_window: Period
+    pattern_window: Period
+    # demand and time
+    year_on_year: demand.YearOnYear
+    trend: pd.DataFrame
+    day_hour: pd.DataFrame
+    breakdowns: pd.DataFrame
+    looked_after: pd.DataFrame
+    cost: demand.CostOfDemand
+    # places
+    sites: pd.DataFrame
+    sites_12m_incidents: int
+    persistent: pd.DataFrame
+    care_homes: pd.DataFrame
+    care_homes_monthly: pd.DataFrame
+    clusters_missing: pd.DataFrame
+    clusters_found: pd.DataFrame
+    hot_cells: pd.DataFrame
+    ward_hotspots: pd.DataFrame | None
+    points: pd.DataFrame
+    found_places: pd.DataFrame
+    rings: pd.DataFrame
+    directions: pd.DataFrame
+    # people
+    people: PeopleProfile
+    identities: dict[str, str]
+    # other
+    interventions: pd.DataFrame | None
+    interventions_caveat: str
+    quality_completeness: pd.DataFrame
+    quality_geocoding: pd.DataFrame
+    quality_open: pd.DataFrame
+    quality_late: quality.LateReturns
+    quality_quarantine: pd.DataFrame
+    # reference
+    site_register: pd.DataFrame
+    lad_names: dict[str, str]
+    ward_names: dict[str, str]
+    lads: gpd.GeoDataFrame | None
+    wards: gpd.GeoDataFrame | None
+    attribution: list[str] = field(default_factory=list)
+    map_attribution: list[str] = field(default_factory=list)
+
+
+def _site_register(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return db.query_df(con, "reports/profile_site_register.sql")
+
+
+def _force_areas(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """The force's local authorities and wards from the imported boundaries (None when absent)."""
+    if not table_exists(con, "ref_boundaries") or not table_exists(con, "ref_lad_pfa"):
+        return None, None
+    from profiles.geo.boundaries import load_boundaries
+
+    codes = db.query_df(con, "reports/profile_force_lads.sql", {"pfa_code": settings.force.pfa_code})["lad_code"].tolist()
+    if not codes:
+        return None, None
+    lads = load_boundaries(con, "lad", codes=codes)
+    if lads.empty:
+        return None, None
+    wards = load_boundaries(con, "ward")
+    if not wards.empty:
+        outline = lads.union_all()
+        wards = wards[wards.geometry.representative_point().within(outline)].reset_index(drop=True)
+    return lads.sort_values("code").reset_index(drop=True), (wards.sort_values("code").reset_index(drop=True) if len(wards) else None)
+
+
+def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month) -> ProfileData:
+    """Run every measure the profile shows for ``month``."""
+    places_window = month.trailing(settings.sites.ranking_months)
+    pattern_window = month.trailing(settings.demand.pattern_months)
+    sites = places.site_ranking(con, settings, month, months=settings.sites.ranking_months)
+    care, care_monthly = care_home_summary(con, settings, month)
+    lads, wards = _force_areas(con, settings)
+    ward_hot = None
+    if wards is not None and len(wards) > 1:
+        ward_hot = hotspots.area_hotspots(con, settings, places_window, level="ward", areas=wards)
+    people = people_profile(con, settings, month)
+    keys = sorted(
+        set(people.repeats["person_key"]) | set(people.referrals["person_key"])
+        | set(people.trigger_plans.persons["person_key"]) | set(people.oversight.intelligence_due["person_key"])
+    )
+    identities = {}
+    if keys:
+        ids = identify(con, pd.DataFrame({"person_key": keys}))
+        identities = dict(zip(keys, ids["person_id"]))
+    interventions = None
+    if settings.reports.interventions_file is not None:
+        path = settings.resolve(settings.reports.interventions_file)
+        impact = intervention_impact(con, settings, month, read_interventions(path), audience="police")
+        interventions = impact.table
+    data = ProfileData(
+        month=month,
+        settings=settings,
+        places_window=places_window,
+        pattern_window=pattern_window,
+        year_on_year=demand.same_month_last_year(con, settings, month),
+        trend=demand.monthly_trend(con, settings, month),
+        day_hour=demand.day_hour_pattern(con, settings, pattern_window),
+        breakdowns=demand.breakdowns(con, settings, month),
+        looked_after=demand.looked_after_share(con, settings, month),
+        cost=demand.cost_of_demand(con, settings, month),
+        sites=sites,
+        sites_12m_incidents=int(demand.monthly_counts(con, places_window)["incidents"].sum()),
+        persistent=places.persistent_and_emerging_sites(con, settings, month),
+        care_homes=care,
+        care_homes_monthly=care_monthly,
+        clusters_missing=clusters_mod.location_clusters(con, settings, places_window, role="missing_from").summary,
+        clusters_found=clusters_mod.location_clusters(con, settings, places_window, role="found").summary,
+        hot_cells=hotspots.grid_hotspots(con, settings, places_window),
+        ward_hotspots=ward_hot,
+        points=clusters_mod.located_points(con, settings, places_window, role="missing_from"),
+        found_places=found.top_found_places(con, settings, month, limit=settings.reports.top_rows),
+        rings=found.found_distance_rings(con, settings, month),
+        directions=found.found_directions(con, settings, month),
+        people=people,
+        identities=identities,
+        interventions=interventions,
+        interventions_caveat=CAVEAT,
+        quality_completeness=quality.completeness(con, settings, month),
+        quality_geocoding=quality.geocoding_by_method(con, settings, month),
+        quality_open=quality.open_episodes(con, settings, month),
+        quality_late=quality.late_recorded_returns(con, settings, month),
+        quality_quarantine=quality.quarantine_reasons(con, settings, month),
+        site_register=_site_register(con),
+        lad_names=area_names(con, "lad"),
+        ward_names=area_names(con, "ward"),
+        lads=lads,
+        wards=wards,
+        attribution=attribution_lines(con),
+        map_attribution=attribution_lines(con, ["boundary"]),
+    )
+    return data
+
+
+__all__ = ["ProfileData", "gather", "MisperError"]
