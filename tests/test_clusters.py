@@ -96,7 +96,9 @@ def test_partner_view_names_no_home_and_coarsens_the_centre(town, settings):
     s = clusters.summary.set_index("cluster_id")
     assert s.loc[2, "main_site"].startswith("Children's home A (")
     assert pd.isna(s.loc[2, "main_site_id"])
-    assert "Oak House" not in s.to_csv() and "Elm Lodge (300 m)" in s.loc[2, "nearest_sites"]
+    assert "Oak House" not in s.to_csv()
+    assert s.loc[2, "nearest_sites"] == s.loc[2, "main_site"] + "; Elm Lodge"  # names, no distances
+    assert s["nearest_place_m"].isna().all()
     assert s.loc[2, ["centre_easting", "centre_northing"]].tolist() == [390000, 400000]
     assert s.loc[1, "centre_easting"] % 1000 == 0
     assert clusters.points.empty

@@ -106,6 +106,16 @@ def test_partner_quality_has_no_episode_list(db, tmp_path):
     assert not (out / "quality_late_returns.csv").exists()
 
 
+def test_partner_hot_spot_grid_is_no_finer_than_a_kilometre(db, tmp_path):
+    out = tmp_path / "p"
+    result = runner.invoke(app, ["--db", str(db), "places", "--period", "2024-06", "--audience", "partner",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    cells = _rows(out / "hotspots_grid_missing_from.csv")
+    assert cells and {c["cell_m"] for c in cells} == {"1000.0"}
+    assert "Oak House" not in "".join(p.read_text(encoding="utf-8") for p in out.glob("*.csv"))
+
+
 def test_hotspots_and_interventions_commands(db, tmp_path):
     out = tmp_path / "hot.csv"
     result = runner.invoke(app, ["--db", str(db), "hotspots", "--period", "2024-06", "--role", "found",

@@ -159,7 +159,8 @@ def location_clusters(
     main_site_id/main_site/main_site_share (the site most points matched, if any);
     nearest_sites (up to three register sites within ``settings.sites.cluster_site_search_m``
     of the centre, "name (distance m)"); nearest_place/nearest_place_m (the nearest
-    gazetteer place). Sensitive sites are named for the police audience only.
+    gazetteer place). Sensitive sites are named for the police audience only; partner and
+    public summaries give no distances (with known places they would fix a home's position).
     """
     audience = check_audience(audience)
     cfg = settings.sites
@@ -194,8 +195,9 @@ def location_clusters(
             k = min(3, len(register))
             dist, idx = site_tree.query(centre, k=k, distance_upper_bound=cfg.cluster_site_search_m)
             dist, idx = np.atleast_1d(dist), np.atleast_1d(idx)
+            # distances only for the police: with known places they would fix a home's position
             nearest_sites = "; ".join(
-                f"{site_label[register['site_id'].iat[i]]} ({d:.0f} m)"
+                site_label[register["site_id"].iat[i]] + (f" ({d:.0f} m)" if audience == "police" else "")
                 for d, i in zip(dist, idx)
                 if np.isfinite(d)
             )
@@ -232,5 +234,6 @@ def location_clusters(
             summary[col] = (summary[col] / COARSE_GRID_M).round().astype(int) * int(COARSE_GRID_M)
         hidden = summary["main_site_id"].map(lambda s: bool(site_sensitive.get(s, True)) if s else False)
         summary["main_site_id"] = summary["main_site_id"].where(~hidden, None)
+        summary["nearest_place_m"] = None
         points = points.iloc[0:0]
     return Clusters(role, summary, points)

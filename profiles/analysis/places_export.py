@@ -66,6 +66,16 @@ def _for(audience: str, frame: pd.DataFrame, counts: Sequence[str], settings: Se
     return suppress_counts(frame, [c for c in counts if c in frame.columns], settings, derived=derived)
 
 
+def _grid_for(audience: str, settings: Settings) -> dict[str, float]:
+    """Partner and public grids are no finer than the kilometre their cluster centres are
+    rounded to: a busy 500 m cell can point at a children's home."""
+    cell = settings.sites.hotspot_cell_m
+    if audience == "police" or cell >= clusters.COARSE_GRID_M:
+        return {}
+    scale = clusters.COARSE_GRID_M / cell
+    return {"cell_m": clusters.COARSE_GRID_M, "neighbour_distance_m": settings.sites.hotspot_neighbour_distance_m * scale}
+
+
 # ---- misper sites -------------------------------------------------------------------------
 
 
@@ -101,7 +111,7 @@ def export_places(
             summary = clusters.location_clusters(con, settings, window, role=role, audience=audience).summary
             summary = _for(audience, summary, ["incidents", "individuals"], settings)
             written.append(write_table(summary, out_dir / f"clusters_{role}.csv", attribution=lines))
-            grid = hotspots.grid_hotspots(con, settings, window, role=role)
+            grid = hotspots.grid_hotspots(con, settings, window, role=role, **_grid_for(audience, settings))
             grid = _for(audience, grid, ["incidents", "neighbourhood_incidents"], settings)
             written.append(write_table(grid, out_dir / f"hotspots_grid_{role}.csv", attribution=lines))
             if table_exists(con, "ref_boundaries"):
