@@ -197,6 +197,11 @@ class SitesConfig(_Section):
     candidate_min_incidents: int = 5
     #: ... and at least this many distinct people (one person's own home is not a site).
     candidate_min_persons: int = 2
+    #: Go-missing types that are private homes, never made candidate sites.
+    candidate_exclude_types: list[str] = Field(default_factory=lambda: ["home", "foster_care"])
+    #: A go-missing location of a care-setting type at the postcode of, or within this many
+    #: metres of, exactly one register site of that type is attributed to that site.
+    site_link_radius_m: float = 100.0
     #: DBSCAN clusters of go-missing / found points: neighbourhood radius (metres, BNG)
     #: and the least number of points within it that makes a cluster core.
     cluster_radius_m: float = 150.0

@@ -207,3 +207,15 @@ def test_single_string_normalising_matches_the_vectorised_one():
 
     texts = ["4 Example Rd.", "  st. mary's  ct ", "", "Sale, town centre"]
     assert [normalise_one(t) for t in texts] == normalise_text(pd.Series(texts)).tolist()
+
+
+def test_a_street_name_without_the_house_number_is_not_a_site(world):
+    out = geocode(world, [{"address": "Example Road, Manchester"}])
+    assert out["site_id"].iloc[0] is None or pd.isna(out["site_id"].iloc[0])
+
+
+def test_abbreviated_and_misspelt_names_at_the_postcode_match(world):
+    out = geocode(world, [{"address": "Foothills CH, Foothill Rd", "postcode": "M1 2AA"},
+                          {"address": "Synth Hse 1", "postcode": "M1 1AB"}])
+    assert out["method"].tolist() == ["site", "site"]
+    assert out["site_id"].iloc[1] == "USR-CH1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -188,3 +189,19 @@ def test_cli_override_and_unmatched(tmp_path):
     runner.invoke(app, ["--db", str(db), "geocode", "episodes"])
     res = runner.invoke(app, ["--db", str(db), "geocode", "report"])
     assert res.exit_code == 0 and "override" in res.output and "Unmatched rate: 0.00%" in res.output
+
+
+def test_care_setting_at_a_sites_postcode_is_attributed_to_that_site(world):  # noqa: F811
+    con, settings, _, _ = world
+    add_episodes(con, [
+        ep(incident_id="C1", missing_from_type="childrens_home", missing_from_postcode="M1 1AB"),
+        ep(incident_id="C2", missing_from_type="childrens_home", missing_from_easting=381230, missing_from_northing=391010),
+        ep(incident_id="H1", missing_from_type="home", missing_from_postcode="M1 1AB"),
+        ep(incident_id="X1", missing_from_type="hospital", missing_from_postcode="M1 1AB"),
+    ])
+    geocode_episodes(con, settings)
+    got = locations(con).set_index("incident_id")
+    assert got.loc["C1", ["method", "site_id"]].tolist() == ["postcode", "USR-CH1"]
+    assert got.loc["C2", ["method", "site_id"]].tolist() == ["coordinates", "USR-CH1"]
+    assert pd.isna(got.loc["H1", "site_id"])     # a family home at the same postcode
+    assert pd.isna(got.loc["X1", "site_id"])     # no hospital there

@@ -37,6 +37,12 @@ ABBREVIATIONS = {
     "TCE": "TERRACE",
     "HSE": "HOUSE",
     "NR": "NEAR",
+    "CH": "CARE HOME",
+    "NH": "NURSING HOME",
+    "RES": "RESIDENTIAL",
+    "GEN": "GENERAL",
+    "HOSP": "HOSPITAL",
+    "MHU": "MENTAL HEALTH UNIT",
 }
 _ABBREV_RE = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")\b")
 

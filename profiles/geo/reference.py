@@ -359,8 +359,9 @@ def _import_care_homes(con, files: list[Found], add_source, index, result: Impor
     repaired = int((homes["area_code"] != homes["lad_code"]).sum())
     if repaired:
         result.warnings.append(f"CQC care homes: area_code repaired for {repaired} row(s) (malformed upstream)")
-    # The same home in two directory editions: keep the newest, with any CQC id known.
-    homes["_key"] = normalise_text(homes["name"]) + "|" + homes["postcode"].fillna("")
+    # The same home in two directory editions (its postcode may have been re-issued): keep
+    # the newest, with any CQC id known.
+    homes["_key"] = normalise_text(homes["name"]) + "|" + normalise_text(homes["address"])
     ids = homes.dropna(subset=["cqc_location_id"]).drop_duplicates("_key").set_index("_key")["cqc_location_id"]
     homes = homes.sort_values("vintage", ascending=False).drop_duplicates("_key")
     homes["cqc_location_id"] = homes["cqc_location_id"].astype(object).fillna(homes["_key"].map(ids).astype(object))

@@ -127,38 +127,46 @@ def _distinctive(name: str) -> list[str]:
     return [t for t in name.split() if len(t) >= 3 and not t.isdigit() and t not in GENERIC_WORDS]
 
 
-def _score(text: str, site: pd.Series, *, same_postcode: bool = False, require_name: bool = False) -> float:
-    """Name/address similarity 0-100; zero when house numbers disagree.
+def _word_in(word: str, words: list[str], *, loose: bool = False) -> bool:
+    """``word`` (of a site's name) is in ``words``: exactly for numbers, else allowing a typo
+    (``loose``: a worse one) or an abbreviation (``SYNTH`` for ``SYNTHETIC``)."""
+    if word.isdigit():
+        return word in words
+    bar = 75 if loose else 85
+    return any(fuzz.ratio(word, w) >= bar or (len(w) >= 4 and word.startswith(w)) for w in words)
 
-    The larger of: the whole-text similarity (word order ignored) to the name, the name
-    with the address, or a numbered address; and, when every distinctive word of the
-    site's name appears in the text (allowing a typo), the similarity of the words they
-    share (so extra words such as the town do not count against a match). At the site's
-    own postcode, those distinctive words matching is itself the evidence (their mean
-    similarity is the score), so a misspelt name still matches. ``require_name`` (the text
-    came with another postcode) scores zero unless the site's name is in the text.
+
+def _score(text: str, site: pd.Series, *, same_postcode: bool = False, require_name: bool = False) -> float:
+    """Name/address similarity 0-100, or 0 without evidence that this is the site.
+
+    Evidence is either the site's name (its distinctive words in the text, allowing a
+    typo or an abbreviation, and most of its other words) or its numbered address (the house number in the text). A street name
+    alone, a place name or a different house number is never a site. The score is the
+    larger of the whole-text similarities (word order ignored) to the name, name and
+    address, or address; with the name present, also the similarity of the words shared
+    (so extra words such as the town do not count against it), and at the site's own
+    postcode the name's presence is itself enough (score 95). ``require_name`` (the text
+    came with another postcode) asks for the name.
     """
+    words = text.split()
     nums = _numbers(text)
     site_text = f"{site['name_norm']} {site['address_norm']}".strip()
     if nums and not nums <= _numbers(site_text):
         return 0.0
-    choices = [site["name_norm"], site_text]
-    if _numbers(site["address_norm"]):
-        choices.append(site["address_norm"])
-    best = max(fuzz.token_sort_ratio(text, c) for c in choices if c)
-    distinctive = _distinctive(site["name_norm"])
-    words = text.split()
-    named = False
-    if distinctive and words:
-        word_scores = [max(fuzz.ratio(d, w) for w in words) for d in distinctive]
-        if min(word_scores) >= 85:
-            named = True
-            best = max(best, fuzz.token_set_ratio(text, site_text))
-            if same_postcode:
-                best = max(best, sum(word_scores) / len(word_scores))
-    if require_name and not named:
+    name_words = [w for w in site["name_norm"].split() if w != "THE"]
+    distinctive = _distinctive(site["name_norm"]) or name_words
+    present = [_word_in(w, words, loose=True) for w in name_words]
+    named = (bool(name_words) and all(_word_in(w, words) for w in distinctive)
+             and sum(present) >= 0.6 * len(name_words))
+    address_numbers = _numbers(site["address_norm"])
+    addressed = bool(address_numbers) and address_numbers <= nums
+    if not (named or addressed) or (require_name and not named):
         return 0.0
-    return best
+    choices = [site["name_norm"], site_text] + ([site["address_norm"]] if addressed else [])
+    best = max(fuzz.token_sort_ratio(text, c) for c in choices if c)
+    if named:
+        best = max(best, fuzz.token_set_ratio(text, site_text), 95.0 if same_postcode else 0.0)
+    return float(best)
 
 
 def match_sites(inputs: pd.DataFrame, sites: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -221,7 +229,9 @@ def match_sites(inputs: pd.DataFrame, sites: pd.DataFrame, settings: Settings) -
             if not scored:
                 continue
             if len(scored) > 1 and scored[1][0] == scored[0][0]:
-                continue  # two sites equally likely: do not guess
+                a, b = sites.iloc[scored[0][1]], sites.iloc[scored[1][1]]
+                if np.hypot(a["easting"] - b["easting"], a["northing"] - b["northing"]) > 200:
+                    continue  # two sites equally likely, in different places: do not guess
             sc, i = scored[0]
             s = sites.iloc[i]
             conf = 0.7 + 0.2 * (sc - thr_no_pc) / max(100 - thr_no_pc, 1)
@@ -235,20 +245,28 @@ def match_sites(inputs: pd.DataFrame, sites: pd.DataFrame, settings: Settings) -
 
 
 def refresh_candidate_sites(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
-    """Make repeated go-missing locations that match no site into ``candidate`` sites.
+    """Link go-missing locations to sites by type and place; make repeated locations that
+    match no site into ``candidate`` sites.
+
+    First, a location of a care-setting type (children's home, adult care home, hospital,
+    mental-health unit, supported accommodation) at the postcode of, or within
+    ``sites.site_link_radius_m`` of, exactly one register site of that type takes that
+    site's ``site_id`` (e.g. only the home's postcode was written down).
 
     A location is the postcode unit of go-missing episodes located by postcode, or the
     point (to 10 m) of those located by coordinates or override, that matched no register
     site. It becomes a
     candidate when it has at least ``sites.candidate_min_incidents`` incidents and
-    ``sites.candidate_min_persons`` distinct people (one person's own home is not a
-    site). Candidates are sensitive (unverified addresses: police only) and their
+    ``sites.candidate_min_persons`` distinct people, not counting episodes from private
+    homes (``sites.candidate_exclude_types``: home, foster care). Candidates are sensitive (unverified addresses: police only) and their
     episodes carry the candidate's ``site_id``. Re-running with the same data changes
     nothing. Returns the number of candidate sites.
     """
+    run_sql(con, "geo/link_sites_by_type.sql", {"radius_m": settings.sites.site_link_radius_m})
     params = {
         "min_incidents": settings.sites.candidate_min_incidents,
         "min_persons": settings.sites.candidate_min_persons,
+        "exclude_types": list(settings.sites.candidate_exclude_types),
     }
     groups = query_df(con, "geo/candidate_locations.sql", params)
     groups["site_id"] = "CAND-" + groups["location_key"].map(_short_hash)

@@ -2,7 +2,7 @@
 -- Grain: one row per location: the postcode unit for a location found by its postcode (many
 -- postcodes can share one centroid, e.g. PO boxes at a sorting office), else the point to 10 m.
 -- Inputs: episode_locations (role missing_from), episodes, sites.
--- Parameters: $min_incidents, $min_persons.
+-- Parameters: $min_incidents, $min_persons, $exclude_types (varchar[]: private homes, never candidates).
 with located as (
     select l.incident_id, e.person_key, e.missing_from_type, e.missing_from_address,
            e.missing_from_postcode, l.lad_code, l.ward_code, l.lsoa_code,
@@ -17,6 +17,7 @@ with located as (
       and l.method in ('coordinates', 'postcode', 'override')
       and (l.site_id is null or l.site_id like 'CAND-%')
       and l.easting is not null
+      and not list_contains($exclude_types, coalesce(e.missing_from_type, ''))
 ),
 grouped as (
     select
