@@ -310,9 +310,61 @@ class ReportsConfig(_Section):
 
 
 class ScheduleConfig(_Section):
+    """When the deployments run (``misper serve`` / ``misper deploy``, docs/scheduling.md).
+
+    Cron strings are read in ``timezone``: "0 6 2 * *" is 06:00 London time on the 2nd,
+    whether GMT or BST. A monthly run profiles the month before its scheduled date; an
+    April UKMPU run returns the financial year that ended on 31 March.
+    """
+
     timezone: str = "Europe/London"
     monthly_profile_cron: str = "0 6 2 * *"
     ukmpu_return_cron: str = "0 6 15 4 *"
+    #: Retention review (a dry run that lists what would go); empty: no schedule, run by hand.
+    retention_review_cron: str = ""
+    #: Name of this force's deployments (``monthly-problem-profile/<name>``); one per force
+    #: configuration on a shared Prefect server. Empty: made from ``force.name``.
+    deployment_name: str = ""
+    #: The monthly run emails the distribution lists (false: renders only).
+    monthly_send: bool = True
+
+
+class ExtractSource(_Section):
+    """One extract the monthly flow ingests: its files, loaded as one load with one mapping."""
+
+    name: str
+    #: Paths or glob patterns (``extracts/rms_*.csv``); relative ones from the project root.
+    files: list[str]
+    #: Mapping name (``paths.mappings_dir``) or YAML path.
+    mapping: str = "canonical"
+
+
+def _sample_extracts() -> list[ExtractSource]:
+    return [
+        ExtractSource(name="incidents", files=["data/sample/synthetic_missing_persons_rms.csv"], mapping="rms"),
+        ExtractSource(name="absences", files=["data/sample/synthetic_care_absences.csv"], mapping="absences"),
+    ]
+
+
+class SourcesConfig(_Section):
+    """What the monthly flow ingests, in order (default: the bundled SYNTHETIC sample)."""
+
+    extracts: list[ExtractSource] = Field(default_factory=_sample_extracts)
+    #: Reading an extract is retried this many times after an I/O error (a share that
+    #: drops, a file still locked by the copy); a missing or malformed file is not retried.
+    read_retries: int = 2
+    read_retry_delay_seconds: float = 30.0
+
+
+class DemoConfig(_Section):
+    """`misper demo`: the monthly job on the bundled sample (dates fixed so reruns match)."""
+
+    #: The month profiled and shared (the last whole month of the sample).
+    period: str = "2026-10"
+    #: The UKMPU financial year, by the April it starts.
+    ukmpu_year: int = 2025
+    #: The date printed as "produced" on every report.
+    run_date: str = "2026-11-02"
 
 
 class Settings(_Section):
@@ -331,6 +383,8 @@ class Settings(_Section):
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    sources: SourcesConfig = Field(default_factory=SourcesConfig)
+    demo: DemoConfig = Field(default_factory=DemoConfig)
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
 
     #: Where the settings came from (for messages), not read from YAML.
