@@ -219,3 +219,10 @@ def test_abbreviated_and_misspelt_names_at_the_postcode_match(world):
                           {"address": "Synth Hse 1", "postcode": "M1 1AB"}])
     assert out["method"].tolist() == ["site", "site"]
     assert out["site_id"].iloc[1] == "USR-CH1"
+
+
+def test_a_place_whose_name_ends_in_a_noise_word_is_found_as_written(world):
+    # "village" is noise in "Sale village" but part of the name "Alkrington Garden Village"
+    out = geocode(world, [{"address": "near Alkrington Garden Village"}, {"address": "Timperley area"}])
+    assert out["method"].tolist() == ["place", "place"]
+    assert out["easting"].tolist() == [383500.0, 386500.0]

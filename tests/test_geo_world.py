@@ -108,6 +108,7 @@ def build_world(root: Path) -> Path:
         ("osgb2", "Sale", "Hamlet", 375500, 395500, "SK9", "Cheshire East"),
         ("osgb3", "Timperley", "Suburban Area", 386500, 396500, "WA15", "Trafford"),
         ("osgb4", "Lonely Hamlet", "Hamlet", 376000, 391000, "SK9", "Cheshire East"),
+        ("osgb5", "Alkrington Garden Village", "Suburban Area", 383500, 397500, "M24", "Rochdale"),
     ]
     lines = [header]
     for pid, name, typ, x, y, pd_, district in places:

@@ -172,11 +172,13 @@ def _place_phrases(place: str, parts: str) -> list[tuple[str, set[str]]]:
     phrases = []
     for phrase in raw:
         text = normalise_one(phrase)
+        stripped = text
         for noise in PLACE_NOISE:
-            text = text.removeprefix(noise + " ").removesuffix(" " + noise)
-        text = text.strip()
-        if text and not text.replace(" ", "").isdigit():
-            phrases.append(text)
+            stripped = stripped.removeprefix(noise + " ").removesuffix(" " + noise)
+        # as written first: "City Centre" and "Alkrington Garden Village" are place names
+        for candidate in (text, stripped.strip()):
+            if candidate and not candidate.replace(" ", "").isdigit():
+                phrases.append(candidate)
     context = set(" ".join(phrases).split())
     return [(p, context - set(p.split())) for p in dict.fromkeys(phrases)]
 
