@@ -172,11 +172,14 @@ def _place_phrases(place: str, parts: str) -> list[tuple[str, set[str]]]:
     phrases = []
     for phrase in raw:
         text = normalise_one(phrase)
-        stripped = text
+        no_prefix = text
         for noise in PLACE_NOISE:
-            stripped = stripped.removeprefix(noise + " ").removesuffix(" " + noise)
+            no_prefix = no_prefix.removeprefix(noise + " ")
+        no_suffix = no_prefix
+        for noise in PLACE_NOISE:
+            no_suffix = no_suffix.removesuffix(" " + noise)
         # as written first: "City Centre" and "Alkrington Garden Village" are place names
-        for candidate in (text, stripped.strip()):
+        for candidate in (text, no_prefix, no_suffix):
             if candidate and not candidate.replace(" ", "").isdigit():
                 phrases.append(candidate)
     context = set(" ".join(phrases).split())
