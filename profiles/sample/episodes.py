@@ -274,8 +274,9 @@ class Generator:
 
         # where found
         to_row = self._found_rows(rng, n, p, ci, from_row, found_by, found_by_valid, is_found)
-        found_house = np.where(rng.random(n) < 0.5, P.house_no[p], rng.integers(1, 200, n)).astype(np.int64)
-        mf = L.render(rng, loc, from_row, 0, np.where(own_home, P.house_no[p], rng.integers(1, 200, n)))
+        from_house = np.where(own_home, P.house_no[p], rng.integers(1, 200, n)).astype(np.int64)
+        found_house = np.where(to_row == from_row, from_house, rng.integers(1, 200, n)).astype(np.int64)
+        mf = L.render(rng, loc, from_row, 0, from_house)
         fd = L.render(rng, loc, to_row, 1, found_house)
 
         # return home interviews (children found alive)
@@ -295,7 +296,7 @@ class Generator:
 
         # calls
         elapsed_h = np.where(is_found, duration, snapshot - reported) / 60
-        lam_calls = m.CALLS_BASE + 0.35 * np.log1p(np.maximum(elapsed_h, 0) / 6) + 0.6 * (risk == 3)
+        lam_calls = m.CALLS_BASE + 0.25 * np.log1p(np.maximum(elapsed_h, 0) / 6) + 0.5 * (risk == 3)
         calls = np.minimum(1 + rng.poisson(lam_calls), 25)
         calls_blank = rng.random(n) < 0.02
 

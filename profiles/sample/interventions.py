@@ -57,10 +57,10 @@ def plan_site_interventions(ctx: PopulationContext) -> list[Intervention]:
     supported = [int(i) for i in order if sm.types[i] == "supported_accommodation"]
     plan: list[Intervention] = []
     spec = [
-        (homes, 0, 0.55, "multi_agency_meeting", "home_meeting", 0.40),
-        (homes, 1, 0.40, "multi_agency_meeting", "home_meeting", 0.50),
+        (homes, 0, 0.55, "multi_agency_meeting", "home_meeting", 0.30),
+        (homes, 1, 0.40, "multi_agency_meeting", "home_meeting", 0.40),
         (homes, 2, 0.50, "other", "home_other", 1.00),
-        (supported, 0, 0.65, "multi_agency_meeting", "supported_meeting", 0.55),
+        (supported, 0, 0.65, "multi_agency_meeting", "supported_meeting", 0.40),
     ]
     for sites, rank, when, kind, text, factor in spec:
         if len(sites) <= rank:

@@ -100,7 +100,7 @@ FOUND_BY_HOSPITAL = (0.35, 0.40, 0.10, 0.03, 0.05, 0.0, 0.04, 0.03)
 _NONE = (0.0,) * 7
 CATEGORIES: tuple[Category, ...] = (
     Category("lac_childrens_home", 0.21, True, True, ((S, "childrens_home", "childrens_home", 1.0),),
-             rate=6.0, sigma=1.0, spell_days=(90, 720), ages=CARE_AGES, female=0.48, hours="care",
+             rate=6.0, sigma=0.7, spell_days=(90, 720), ages=CARE_AGES, female=0.48, hours="care",
              duration_median_h=6.0, duration_sigma=1.45,
              flags_female=(0.28, 0.06, 0.03, 0.22, 0.08, 0.0, 0.12),
              flags_male=(0.05, 0.24, 0.04, 0.20, 0.06, 0.0, 0.14),
@@ -194,9 +194,13 @@ CHRISTMAS_FACTOR = 0.85
 TREND_PER_YEAR = 0.04
 
 #: A propensity factor per children's home ("culture"): lognormal spread, so a few homes dominate.
-HOME_FACTOR_SIGMA = 0.8
+HOME_FACTOR_SIGMA = 1.2
 #: Vulnerability flags make repeat going missing likelier.
 EXPLOITATION_RATE_FACTOR = 1.6
+#: A person's propensity is capped at this multiple of their category's rate (at least
+#: MIN_RATE_CAP a year): the most frequent real cases go missing about weekly, not daily.
+MAX_RATE_MULTIPLE = 10.0
+MIN_RATE_CAP = 6.0
 
 #: Outcomes other than "found dead" (OUTCOMES order, found_dead excluded).
 OUTCOME_BASE = (0.925, 0.028, 0.02, 0.003, 0.017)
@@ -205,7 +209,7 @@ LONG_MISSING = 0.004
 VERY_LONG_MISSING = {"child": 0.0002, "adult": 0.0006}
 
 #: Calls per episode: 1 plus a Poisson count growing with duration and risk.
-CALLS_BASE = 0.3
+CALLS_BASE = 0.15
 
 #: Legacy "absent" grade: share of low / no-apparent-risk reports in the first months.
 ABSENT_SHARE = 0.25

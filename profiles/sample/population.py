@@ -276,16 +276,25 @@ def _pick_weighted_in(rng, candidates_by_group: list[np.ndarray], weights: np.nd
     return out
 
 
-def _batch(rng: np.random.Generator, ctx: PopulationContext, ci: int, n: int) -> Persons:
+def _batch(rng: np.random.Generator, ctx: PopulationContext, ci: int, n: int,
+           placed: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> tuple[Persons, np.ndarray]:
+    """``n`` people of category ``ci`` and their expected episodes in the window.
+
+    ``placed``: (site, spell start, spell end) for residents of sites whose beds are tiled
+    with placements (children's homes); otherwise spells fall anywhere and the site is drawn.
+    """
     cat = m.CATEGORIES[ci]
     geo, window, sm = ctx.geo, ctx.window, ctx.sites
     D = window.days
 
     # spell, clipped to the window
-    L = rng.integers(cat.spell_days[0], cat.spell_days[1] + 1, n)
-    s = np.floor(rng.random(n) * (D + L - 1)).astype(np.int64) - (L - 1)
-    e = s + L
-    s, e = np.maximum(s, 0), np.minimum(e, D)
+    if placed is None:
+        L = rng.integers(cat.spell_days[0], cat.spell_days[1] + 1, n)
+        s = np.floor(rng.random(n) * (D + L - 1)).astype(np.int64) - (L - 1)
+        e = s + L
+        s, e = np.maximum(s, 0), np.minimum(e, D)
+    else:
+        s, e = placed[1].astype(np.int64), placed[2].astype(np.int64)
 
     female = rng.random(n) < cat.female
     g = np.where(female, 1, 0)
@@ -314,8 +323,12 @@ def _batch(rng: np.random.Generator, ctx: PopulationContext, ci: int, n: int) ->
         placing = np.where(outside, out_place, gm_place)
         host_w = [la.childrens_homes for la in cal.GM_LOCAL_AUTHORITIES] if cat.key != "lac_foster" \
             else [la.looked_after for la in cal.GM_LOCAL_AUTHORITIES]
-        host = _choose(rng, n, host_w)
-        lad = np.where(~outside & (rng.random(n) < p_same), placing, host)
+        host = _choose(rng, n, host_w) if placed is None else sm.lad[placed[0]].astype(np.int64)
+        if placed is None:
+            lad = np.where(~outside & (rng.random(n) < p_same), placing, host)
+        else:  # the home is given: its own borough places most of its children
+            lad = host
+            placing = np.where(~outside & (rng.random(n) < p_same), host, placing)
         per_child = np.array([la.incidents_per_missing_child for la in cal.GM_LOCAL_AUTHORITIES])
         lam_la = np.where(outside, 1.0, per_child[np.minimum(placing, 9)] / cal.NATIONAL_INCIDENTS_PER_MISSING_CHILD)
 
@@ -323,7 +336,9 @@ def _batch(rng: np.random.Generator, ctx: PopulationContext, ci: int, n: int) ->
     care = np.full(n, -1, dtype=np.int64)
     for kind in np.unique(site_kind):
         sel = np.flatnonzero(site_kind == kind)
-        if kind in ("childrens_home", "supported_accommodation"):
+        if placed is not None:
+            site[sel] = placed[0][sel]
+        elif kind in ("childrens_home", "supported_accommodation"):
             cands = [np.flatnonzero((sm.types == kind) & (sm.lad == i)) for i in range(10)]
             w = sm.capacity
             if cat.child:
@@ -386,6 +401,7 @@ def _batch(rng: np.random.Generator, ctx: PopulationContext, ci: int, n: int) ->
     lam[has_site] *= sm.factor[site[has_site]]
     lam[has_care] *= sm.care_factor[care[has_care]]
     lam[flags[:, 0] | flags[:, 1]] *= m.EXPLOITATION_RATE_FACTOR
+    lam = np.minimum(lam, max(m.MAX_RATE_MULTIPLE * cat.rate, m.MIN_RATE_CAP))
 
     profile = np.zeros(n, dtype=np.int16)
     profile[has_site] = sm.profile[site[has_site]]
@@ -401,7 +417,7 @@ def _batch(rng: np.random.Generator, ctx: PopulationContext, ci: int, n: int) ->
         spell_s=s.astype(np.int32), spell_e=e.astype(np.int32), lam=lam.astype(np.float32), profile=profile,
         k=k.astype(np.int64), haunt_kind=haunt_kind, haunt_idx=haunt_idx.astype(np.int32),
         haunt_centre=haunt_centre.astype(np.int32), outside_haunt=outside_haunt,
-    )
+    ), mu
 
 
 def category_targets(incidents: int) -> np.ndarray:
@@ -414,16 +430,54 @@ def category_targets(incidents: int) -> np.ndarray:
     return out
 
 
+#: Categories whose people live in sites with a fixed number of beds, filled by placements.
+PLACED_CATEGORIES = {"lac_childrens_home": "childrens_home", "lac_supported": "supported_accommodation"}
+#: Expected episodes per bed-year the bed count is scaled to (more incidents, more beds).
+EPISODES_PER_BED_YEAR = 3.0
+
+
+def placements(rng: np.random.Generator, ctx: PopulationContext, site_type: str,
+               target: int, spell_days: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Placements that keep each bed of each site of ``site_type`` filled through the window:
+    (site, first day, end day) per resident, clipped to the window."""
+    sm, D = ctx.sites, ctx.window.days
+    sites = np.flatnonzero(sm.types == site_type)
+    if len(sites) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    per_year = target / (D / 365.25)
+    scale = max(1.0, per_year / (EPISODES_PER_BED_YEAR * sm.capacity[sites].sum()))
+    beds = np.repeat(sites, np.maximum(1, np.round(sm.capacity[sites] * scale)).astype(np.int64))
+    lo, hi = spell_days
+    slots = int(np.ceil((D + hi) / lo)) + 1
+    lengths = rng.integers(lo, hi + 1, (len(beds), slots))
+    gaps = rng.integers(0, 31, (len(beds), slots))
+    starts = -rng.integers(0, hi, len(beds))[:, None] + np.concatenate(
+        [np.zeros((len(beds), 1), np.int64), np.cumsum(lengths + gaps, axis=1)[:, :-1]], axis=1)
+    ends = starts + lengths
+    inside = (starts < D) & (ends > 0)
+    site = np.broadcast_to(beds[:, None], starts.shape)[inside]
+    return site, np.maximum(starts[inside], 0), np.minimum(ends[inside], D)
+
+
 def make_persons(rng: np.random.Generator, ctx: PopulationContext, incidents: int) -> Persons:
     """People of every category, with episode counts summing exactly to ``incidents``."""
     parts = []
     for ci, target in enumerate(category_targets(incidents)):
         if target <= 0:
             continue
+        cat = m.CATEGORIES[ci]
+        if cat.key in PLACED_CATEGORIES:
+            placed = placements(rng, ctx, PLACED_CATEGORIES[cat.key], int(target), cat.spell_days)
+            if len(placed[0]):
+                people, mu = _batch(rng, ctx, ci, len(placed[0]), placed)
+                # independent Poisson counts given their total are multinomial: exact total
+                people.k = rng.multinomial(int(target), mu / mu.sum()).astype(np.int64)
+                parts.append(people.take(np.flatnonzero(people.k > 0)))
+                continue
         batches, total, mean_k = [], 0, 1.0
         while total < target:
             size = int(min(max(256, (target - total) / mean_k * 1.1 + 16), 2_000_000))
-            b = _batch(rng, ctx, ci, size)
+            b, _ = _batch(rng, ctx, ci, size)
             mean_k = max(0.01, float(b.k.mean()))
             b = b.take(np.flatnonzero(b.k > 0))
             batches.append(b)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import os
 import zipfile
 from dataclasses import dataclass
@@ -332,7 +331,7 @@ def load_geography(folder: Path) -> Geography:
 
         sites = synthesise_sites(gm, gm_names, pc_place)
         from_file = False
-    sites = _locate_sites(sites, pts)
+    sites = _locate_sites(sites.sort_values("site_ref", ignore_index=True), pts)
 
     homes = read_care_homes(files.cqc_2019 or files.cqc_other)
     homes = _locate_care_homes(homes, cp, pts)
@@ -403,9 +402,3 @@ def _locate_care_homes(homes: pd.DataFrame, cp: pd.DataFrame, pool_pts: np.ndarr
     homes["lad"] = homes["area_name"].str.strip().map(name_to_idx).astype(int)
     homes["nursing"] = homes["type"].str.contains("Nursing", case=False)
     return homes.reset_index(drop=True)
-
-
-def read_text_lines(path: Path) -> list[str]:
-    """Lines of a text file as written (for filtering an official file line by line)."""
-    with io.open(path, "r", encoding="utf-8", newline="") as fh:
-        return fh.read().splitlines(keepends=True)

@@ -67,7 +67,7 @@ RMS_COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Circumstances", "reason"),
     ("Source System", None),
 )
-RMS_SOURCE_SYSTEM = "SYNTHETIC RMS EXPORT"
+RMS_SOURCE_SYSTEM = "SYNTHETIC"
 
 #: Canonical code -> RMS code. Values not listed (e.g. IC codes) are written as they are.
 RMS_CODES: dict[str, dict[str, str]] = {
