@@ -179,6 +179,9 @@ def test_childrens_homes_get_a_stable_letter_and_the_la_name_only():
     assert labeller.label("S2", name="Elm Lodge", type="childrens_home", lad_code="E08000003", sensitive=True) == (
         "Children's home B (Manchester)"
     )
+    assert labeller.label("C1", name="12 Elm Road", type="candidate", lad_code="E08000003", sensitive=True) == (
+        "Unregistered location A (Manchester)"
+    )
     police = SiteLabeller("police", names).label_frame(sites)
     assert list(police["site"])[:2] == ["Oak House", "Elm Lodge"] and "postcode" in police.columns
 
@@ -191,13 +194,19 @@ def test_leak_check_finds_person_refs_dates_of_birth_free_text_and_home_names(tm
         free_text=["argued with staff about phone"],
     )
     clean = tmp_path / "clean.csv"
-    clean.write_text("la,incidents\nBolton,77\n")  # a short numeric ref is not matched to a count
+    clean.write_text("la,incidents\nBolton,77\nBirmingham,5\n")  # a short numeric ref is not matched to a count
+    values = sensitive_values_from(
+        person_ids=["GMP-000123", "77"], dates_of_birth=[pd.Timestamp("2009-03-14")],
+        home_names=["Oak House Children's Home"], free_text=["argued with staff about phone"],
+        addresses=["Birmingham", "12 Oak Lane, Bolton"],  # a bare place name locates no one
+    )
     check_files([clean], values, "partner")
     for content, kind in [
         ("person_ref,x\nGMP-000123,1\n", "person reference"),
         ("dob\n2009-03-14\n", "date of birth"),
         ("<p>Oak House Children&#39;s Home</p>", "children's home name"),
         ("note: Argued with staff about phone", "free text"),
+        ("found at 12 Oak Lane, Bolton", "an address"),
     ]:
         f = tmp_path / ("f.html" if content.startswith("<") else "f.csv")
         f.write_text(content)

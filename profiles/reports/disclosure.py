@@ -200,6 +200,8 @@ _TYPE_LABELS = {
     "adult_care_home": "Adult care home",
     "hospital": "Hospital",
     "mental_health_unit": "Mental health unit",
+    # a repeated location that matches no register entry may be a private address
+    "candidate": "Unregistered location",
 }
 
 
@@ -293,7 +295,8 @@ def sensitive_values_from(
     free_text: Iterable[str] = (),
 ) -> SensitiveValues:
     """Build the check from raw values; short or purely numeric references are skipped
-    (they would match ordinary counts), as are phrases under 8 characters."""
+    (they would match ordinary counts), as are phrases under 8 characters and addresses
+    that are only a place name."""
     refs = {str(p) for p in person_ids if p and (len(str(p)) >= 7 or not str(p).isdigit())}
     dobs = set()
     for d in dates_of_birth:
@@ -304,7 +307,9 @@ def sensitive_values_from(
     phrases: dict[str, str] = {}
     for kind, items in (
         ("free text", free_text),
-        ("an address", addresses),
+        # an address that is only a place name ("Birmingham") locates no one; one with a
+        # number or a street part ("12 Oak Lane", "Oak Lane, Bolton") does
+        ("an address", (a for a in addresses if isinstance(a, str) and re.search(r"[0-9,]", a))),
         ("a children's home name", home_names),
     ):
         for item in items:

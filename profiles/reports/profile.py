@@ -117,10 +117,9 @@ class Context:
         row = self._sites.get(site_id)
         if row is None:
             return f"Site {site_id}"
-        if not self.police and row.status != "register":
-            return "Unregistered location"
-        return self.labeller.label(site_id, name=row.name, type=row.type, lad_code=row.lad_code,
-                                   sensitive=bool(row.sensitive))
+        candidate = row.status != "register"
+        return self.labeller.label(site_id, name=row.name, type="candidate" if candidate else row.type,
+                                   lad_code=row.lad_code, sensitive=bool(row.sensitive) or candidate)
 
     def la(self, code: object) -> str:
         if code is None or (isinstance(code, float) and math.isnan(code)):
@@ -273,7 +272,8 @@ def _findings(ctx: Context, tables: dict[str, Table]) -> list[KeyFinding]:
                               f"{'was' if high == 1 else 'were'} graded high risk at first assessment.", "risk"))
     flags = tables.get("exploitation_flags")
     if flags is not None:
-        parts = [f"{ctx.n(v)} {cat}" for cat, v in zip(flags.data["category"], flags.data["total"])
+        parts = [f"{ctx.n(v)} {cat if cat.isupper() else cat.lower()}"
+                 for cat, v in zip(flags.data["category"], flags.data["total"])
                  if cat in ("CSE", "CCE", "Trafficking") and not isinstance(v, str) and v]
         if parts:
             out.append(KeyFinding("Exploitation indicators recorded on the month's reports: " + ", ".join(parts) + ".",
