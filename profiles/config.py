@@ -305,6 +305,9 @@ class ReportsConfig(_Section):
     interventions_file: Path | None = None
     #: Rows shown in ranked tables (sites, found places, clusters, hot spots).
     top_rows: int = 10
+    #: Rows shown in lists of people (repeat, referral, trigger-plan, intelligence lists);
+    #: the whole list is always in tables/<id>.csv.
+    list_rows: int = 100
     #: Write problem_profile.pdf beside the HTML (WeasyPrint).
     pdf: bool = True
 

@@ -347,3 +347,14 @@ def test_cli_profile_writes_one_audience_or_all_three(db_path, tmp_path):
     assert (tmp_path / "one" / "problem_profile.html").exists()
     bad = runner.invoke(app, ["--db", str(db_path), "profile", "--period", "2024-05", "--audience", "press"])
     assert bad.exit_code == 2 and "--audience" in bad.output
+
+
+def test_long_lists_of_people_show_their_first_rows_and_keep_all_in_the_csv(data, tmp_path):
+    from profiles.reports.output import write_table_csv
+
+    settings = data.settings.model_copy(deep=True)
+    settings.reports.list_rows = 1
+    small = type(data)(**{**data.__dict__, "settings": settings})
+    table = next(t for t in build_profile(small, "police", RUN).tables if t.id == "repeat_people")
+    assert len(table.data) == 1 and "The first 1 of 2 are shown" in table.notes[-1]
+    assert len(pd.read_csv(write_table_csv(table, tmp_path))) == 2

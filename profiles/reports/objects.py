@@ -47,6 +47,9 @@ class Table:
     total_row: bool = False
     #: A count column holding each row's total (the margin of an additive row).
     total_column: str | None = None
+    #: Written to CSV instead of ``data`` when the page shows only the first rows of a
+    #: long list (never for tables with count columns: those are shown whole).
+    csv_data: pd.DataFrame | None = None
     #: Set by disclosure control: the cells it withheld (same shape as ``data``).
     suppressed: pd.DataFrame | None = None
 

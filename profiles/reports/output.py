@@ -34,7 +34,7 @@ def sha256_of(path: Path) -> str:
 
 def csv_frame(table: Table) -> pd.DataFrame:
     """The table's cells as written to CSV: values as shown, floats to 4 places."""
-    frame = table.data.copy()
+    frame = (table.csv_data if table.csv_data is not None else table.data).copy()
     for col in frame.columns:
         if pd.api.types.is_float_dtype(frame[col]):
             frame[col] = frame[col].round(4)

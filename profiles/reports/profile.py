@@ -591,6 +591,16 @@ def _person_list(ctx: Context, frame: pd.DataFrame, columns: list[str]) -> pd.Da
     return out
 
 
+def _listed(ctx: Context, table: Table) -> Table:
+    """A list of people: the first ``reports.list_rows`` on the page, all of them in the CSV."""
+    limit = ctx.settings.reports.list_rows
+    if len(table.data) <= limit:
+        return table
+    note = f"The first {limit:,} of {len(table.data):,} are shown; all are in tables/{table.id}.csv."
+    return Table(**{**table.__dict__, "data": table.data.head(limit), "csv_data": table.data,
+                    "notes": table.notes + (note,)})
+
+
 def _repeat_individuals(ctx: Context) -> Section:
     p = ctx.data.people
     r = p.repeats
@@ -616,24 +626,24 @@ def _repeat_individuals(ctx: Context) -> Section:
     ]
     if ctx.audience in ("police", "partner"):
         cols = ["reports_in_window", "first_report_at", "last_report_at", "looked_after", "highest_risk", "flags"]
-        tables.append(Table(
+        tables.append(_listed(ctx, Table(
             id="repeat_people", caption="Repeat missing people" + ("" if ctx.police else " (pseudonymised)"),
             data=_person_list(ctx, r, cols),
             formats={"first_report_at": "date", "last_report_at": "date"},
             labels={"person_id": "Person", "person_ref": "Pseudonym"},
-        ))
+        )))
     if ctx.police:
-        tables.append(Table(
+        tables.append(_listed(ctx, Table(
             id="referrals", caption="Referrals to social care due",
             data=_person_list(ctx, p.referrals, ["reasons", "reported_at", "highest_risk", "flags", "looked_after", "responsible_la"]),
             formats={"reported_at": "datetime"}, labels={"person_id": "Person"},
-        ))
+        )))
         tp = p.trigger_plans.persons
-        tables.append(Table(
+        tables.append(_listed(ctx, Table(
             id="trigger_plans", caption="Trigger plans due or to review",
             data=_person_list(ctx, tp, ["plan_status", "reasons", "reports_in_period", "usual_days", "usual_hours"]),
             labels={"person_id": "Person"},
-        ))
+        )))
     return Section(id="repeat_individuals", title="Repeat individuals", tables=tuple(tables), paragraphs=tuple(paragraphs))
 
 
@@ -641,12 +651,12 @@ def _exploitation(ctx: Context) -> Section:
     flags = _breakdown(ctx, "vulnerability", "exploitation_flags", "Incidents by vulnerability flag")
     tables = [flags]
     if ctx.police:
-        tables.append(Table(
+        tables.append(_listed(ctx, Table(
             id="intelligence_due", caption="People flagged for exploitation or trafficking: intelligence report due",
             data=_person_list(ctx, ctx.data.people.oversight.intelligence_due,
                               ["flagged_episodes", "flags", "last_flagged_at", "highest_risk", "looked_after", "is_repeat"]),
             formats={"last_flagged_at": "date"}, labels={"person_id": "Person"},
-        ))
+        )))
     return Section(id="exploitation", title="Exploitation indicators", tables=tuple(tables),
                    paragraphs=("Flags recorded on reports: child sexual exploitation (CSE), child criminal "
                                "exploitation (CCE, county lines), trafficking and others. They point to the "
