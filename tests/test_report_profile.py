@@ -358,3 +358,29 @@ def test_long_lists_of_people_show_their_first_rows_and_keep_all_in_the_csv(data
     table = next(t for t in build_profile(small, "police", RUN).tables if t.id == "repeat_people")
     assert len(table.data) == 1 and "The first 1 of 2 are shown" in table.notes[-1]
     assert len(pd.read_csv(write_table_csv(table, tmp_path))) == 2
+
+
+def test_intervention_impact_names_the_target_as_the_audience_may_see_it(db_path, tmp_path):
+    csv = tmp_path / "interventions.csv"
+    csv.write_text(
+        "intervention_id,target_type,target_ref,started_on,type,description\n"
+        "INT-1,site,OAK,2024-05-01,multi_agency_meeting,Met the manager of Oak House about curfews\n"
+        "INT-2,person,REF-C1,2024-05-10,cawn,CAWN served on an adult seen with C1\n"
+        "INT-3,site,NOPE,2024-04-01,other,A site nobody registered\n"
+    )
+    settings = Settings()
+    settings.reports.interventions_file = csv
+    con = connect(db_path, read_only=True)
+    try:
+        data = gather(con, settings, MAY)
+    finally:
+        con.close()
+    tables = {a: {t.id: t for t in build_profile(data, a, RUN).tables} for a in ("police", "partner")}
+    police = tables["police"]["interventions"].data
+    assert list(police["target"]) == [HOME_NAME, "A person", "NOPE (not in the sites register)"]
+    assert list(police["type"]) == ["Multi agency meeting", "Child Abduction Warning Notice", "Other"]
+    assert "Met the manager of Oak House about curfews" in list(police["description"])
+    partner = tables["partner"]["interventions"].data
+    assert list(partner["target"]) == ["Children's home A (Bolton)", "A person", "A site not in the register"]
+    assert "description" not in partner.columns and "target_ref" not in partner.columns
+    assert tables["partner"]["interventions"].notes[0].startswith("A before-and-after count is not proof")

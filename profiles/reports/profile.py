@@ -56,6 +56,7 @@ _WORDS = {
     "childrens_home": "Children's home", "adult_care_home": "Adult care home", "mental_health_unit": "Mental health unit",
     "supported_accommodation": "Supported accommodation", "foster_care": "Foster care", "same_location": "Same place",
     "go_missing_location": "Where they went missing from",
+    "cawn": "Child Abduction Warning Notice",
 }
 
 
@@ -718,8 +719,14 @@ def _interventions(ctx: Context) -> Section:
                                    "intervention is assessed this month.",))
     iv = d.interventions
     ref_to_site = {r.site_ref: r.site_id for r in d.site_register.itertuples() if isinstance(r.site_ref, str)}
-    target = [ctx.site(ref_to_site.get(ref)) if tt == "site" else "A person"
-              for tt, ref in zip(iv["target_type"], iv["target_ref"])]
+    target = []
+    for tt, ref in zip(iv["target_type"], iv["target_ref"]):
+        if tt != "site":
+            target.append("A person")
+        elif ref in ref_to_site:
+            target.append(ctx.site(ref_to_site[ref]))
+        else:
+            target.append(f"{ref} (not in the sites register)" if ctx.police else "A site not in the register")
     data = pd.DataFrame({
         "intervention": iv["intervention_id"].to_numpy(), "target": target, "type": [words(t) for t in iv["type"]],
         "started_on": iv["started_on"].to_numpy(), "window_days": iv["window_days"].to_numpy(),
