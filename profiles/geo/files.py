@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from profiles.config import Settings
-from profiles.errors import InputError
+from profiles.errors import InputError, MisperError
 from profiles.geo.attribution import attribution_lines
 from profiles.geo.cascade import geocode_frame
 from profiles.geo.episodes import require_reference
@@ -40,7 +40,7 @@ def ensure_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> str 
     try:
         require_reference(con)
         return None
-    except Exception:  # noqa: BLE001 - no reference yet: import it
+    except MisperError:  # no reference yet: import it
         from profiles.geo.reference import import_reference
 
         result = import_reference(con, settings.reference_dir, settings=settings)
