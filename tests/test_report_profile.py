@@ -384,3 +384,11 @@ def test_intervention_impact_names_the_target_as_the_audience_may_see_it(db_path
     assert list(partner["target"]) == ["Children's home A (Bolton)", "A person", "A site not in the register"]
     assert "description" not in partner.columns and "target_ref" not in partner.columns
     assert tables["partner"]["interventions"].notes[0].startswith("A before-and-after count is not proof")
+
+
+def test_every_profile_section_has_its_own_partial():
+    from profiles.reports.render import TEMPLATES_DIR
+
+    assert sorted(p.name.removesuffix(".html.j2") for p in (TEMPLATES_DIR / "sections").glob("*.html.j2")) == sorted(
+        SECTION_IDS + ("generic",)
+    )
