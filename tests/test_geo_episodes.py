@@ -16,7 +16,7 @@ from profiles.geo.episodes import (
     unmatched_locations,
 )
 from tests.factories import add_episodes
-from tests.test_geo_world import FORCE, build_world, world  # noqa: F401  (fixture)
+from tests.test_geo_world import build_world, world  # noqa: F401  (fixture)
 
 
 def ep(**row):
