@@ -115,18 +115,20 @@ def test_late_recorded_returns(con, settings):
 
 
 def test_quarantine_reasons_of_loads_in_the_period(con, settings):
+    _load(con, 6, "2024-05-05 12:00")  # before June: not counted
     _load(con, 7, "2024-06-05 12:00")
-    _load(con, 8, "2024-07-05 12:00")
+    _load(con, 8, "2024-07-02 12:00")  # June's extract, loaded after the month: counted
     con.execute(
         "insert into quarantine (load_id, record_type, file, file_sha256, row_number, reasons) values "
         "(7, 'episode', 'x.csv', 'aa', 1, $r1), (7, 'episode', 'x.csv', 'aa', 2, $r2), "
-        "(8, 'episode', 'y.csv', 'bb', 1, $r3)",
+        "(8, 'episode', 'y.csv', 'bb', 1, $r3), (6, 'episode', 'z.csv', 'cc', 1, $r4)",
         {
             "r1": ["date_of_birth: not a date ('31/02/2011')", "gender: unknown code 'm'"],
             "r2": ["gender: unknown code 'boy'"],
             "r3": ["gender: unknown code 'x'"],
+            "r4": ["risk: required"],
         },
     )
     got = quarantine_reasons(con, settings, JUNE)
     # counted by kind of problem; the refused values themselves are not carried
-    assert got[["reason", "rows"]].values.tolist() == [["gender: unknown code", 2], ["date_of_birth: not a date", 1]]
+    assert got[["reason", "rows"]].values.tolist() == [["gender: unknown code", 3], ["date_of_birth: not a date", 1]]

@@ -96,6 +96,8 @@ def late_recorded_returns(con: duckdb.DuckDBPyConnection, settings: Settings, pe
 
 
 def quarantine_reasons(con: duckdb.DuckDBPyConnection, settings: Settings, period: Period) -> pd.DataFrame:
-    """Rows refused at ingestion by loads made in ``period``: record_type, reason, rows."""
+    """Rows refused at ingestion by loads made since ``period`` began (a month's extract is
+    usually loaded after the month ends): record_type, reason (the kind of problem, without
+    the refused value), rows."""
     require_tables(con, "quarantine", "load_log")
-    return query_df(con, "reports/quality_quarantine.sql", period.params())
+    return query_df(con, "reports/quality_quarantine.sql", {"period_start": period.start})
