@@ -14,6 +14,7 @@ file was used.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -51,6 +52,11 @@ def _write_geojson(path: Path, frame: gpd.GeoDataFrame) -> None:
     frame.set_crs(27700).to_crs(4326).to_file(path, driver="GeoJSON")
 
 
+def _write_gpkg(path: Path, frame: gpd.GeoDataFrame) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.set_crs(27700).to_file(path, driver="GPKG", layer="wards")
+
+
 def _lonlat(e, n):
     lon, lat = bng_to_wgs84([e], [n])
     return round(float(lon[0]), 6), round(float(lat[0]), 6)
@@ -68,7 +74,7 @@ def build_world(root: Path) -> Path:
         {"LAD23CD": ["E08000003", "E08000009", "E06000049"], "LAD23NM": ["Manchester", "Trafford", "Cheshire East"]},
         geometry=[box(380000, 390000, 385000, 400000), box(385000, 390000, 390000, 400000),
                   box(370000, 390000, 380000, 400000)]))
-    _write_geojson(ref / "wards" / "wards.geojson", gpd.GeoDataFrame(
+    _write_gpkg(ref / "wards" / "wards.gpkg", gpd.GeoDataFrame(
         {"WD23CD": ["E05000001", "E05000002", "E05000003"], "WD23NM": ["W1", "W2", "W3"],
          "LAD23CD": ["E08000003", "E08000003", "E08000009"]},
         geometry=[box(380000, 390000, 385000, 395000), box(380000, 395000, 385000, 400000),
@@ -92,8 +98,10 @@ def build_world(root: Path) -> Path:
     ]
     (cp / "m.csv").write_text("".join(
         f'"{pc}",{q},{e},{n},"E92000001","E19000001","E18000002","","{dc}","{wc}"\n' for pc, q, e, n, dc, wc in rows))
-    (cp / "sk.csv").write_text(
-        '"SK1 1AA",10,375000,395000,"E92000001","E19000001","E18000002","","E06000049","E05000009"\n')
+    # as downloaded: the second area's file still inside its zip
+    with zipfile.ZipFile(ref / "codepoint" / "codepo_gb.zip", "w") as zf:
+        zf.writestr("Data/CSV/sk.csv",
+                    '"SK1 1AA",10,375000,395000,"E92000001","E19000001","E18000002","","E06000049","E05000009"\n')
     (ref / "codepoint" / "PROVENANCE.txt").write_text(
         'Licence: OS OpenData. Required attribution:\n "Contains OS data (c) Crown copyright and database '
         'right <year>; Contains Royal Mail data (c) Royal Mail copyright and database right <year>."\n')
@@ -163,6 +171,8 @@ def test_import_finds_every_file_by_shape(world):
     kinds = sorted(k for k, _, _ in result.files)
     assert kinds == sorted(["boundary"] * 5 + ["codepoint"] * 2 + ["os_open_names", "geonames", "cqc", "user_sites"])
     assert "notes.csv" in result.ignored
+    paths = {p for _, p, _ in result.files}
+    assert "wards/wards.gpkg" in paths and "codepoint/codepo_gb.zip!Data/CSV/sk.csv" in paths
     assert con.execute("select count(*) from ref_postcodes").fetchall()[0][0] == 7
     # quality 90 = no coordinates
     assert con.execute("select easting from ref_postcodes where postcode = 'M3 1AA'").fetchall()[0][0] is None
