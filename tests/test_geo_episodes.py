@@ -205,3 +205,15 @@ def test_care_setting_at_a_sites_postcode_is_attributed_to_that_site(world):  # 
     assert got.loc["C2", ["method", "site_id"]].tolist() == ["coordinates", "USR-CH1"]
     assert pd.isna(got.loc["H1", "site_id"])     # a family home at the same postcode
     assert pd.isna(got.loc["X1", "site_id"])     # no hospital there
+
+
+def test_attribution_covers_the_datasets_the_locations_used(world):  # noqa: F811
+    from profiles.geo.attribution import attribution_lines_in_use, kinds_in_use
+
+    con, settings, _, _ = world
+    add_episodes(con, [ep(incident_id="I1", missing_from_postcode="M1 1AA")])
+    geocode_episodes(con, settings)
+    assert kinds_in_use(con) == ["boundary", "codepoint"]
+    lines = attribution_lines_in_use(con)
+    assert any("Royal Mail" in line for line in lines)
+    assert not any("GeoNames" in line for line in lines)

@@ -129,3 +129,27 @@ def attribution_lines(con: duckdb.DuckDBPyConnection, kinds: list[str] | tuple[s
     """
     frame = query_df(con, "geo/attribution_lines.sql", {"kinds": list(kinds) if kinds else None})
     return [line for line in frame["attribution"].tolist() if line]
+
+
+#: Datasets each geocoding method draws on (areas always use the boundaries).
+METHOD_KINDS = {
+    "site": ("cqc", "user_sites", "codepoint"),
+    "postcode": ("codepoint",),
+    "place": ("os_open_names", "geonames"),
+    "partial_postcode": ("codepoint", "geonames"),
+}
+
+
+def kinds_in_use(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Dataset kinds the geocoded episode locations actually rely on."""
+    methods = query_df(con, "geo/methods_in_use.sql")["method"].tolist()
+    kinds = {"boundary"} if methods else set()
+    for method in methods:
+        kinds.update(METHOD_KINDS.get(method, ()))
+    return sorted(kinds)
+
+
+def attribution_lines_in_use(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """:func:`attribution_lines` for just the datasets behind the geocoded locations."""
+    kinds = kinds_in_use(con)
+    return attribution_lines(con, kinds) if kinds else []
