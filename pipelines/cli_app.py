@@ -42,6 +42,8 @@ class State:
 
     config_path: Path | None = None
     db_override: Path | None = None
+    #: Show Prefect's INFO log lines (stderr) for commands that run a flow.
+    verbose: bool = False
     _settings: Settings | None = field(default=None, repr=False)
 
     @property
@@ -66,9 +68,13 @@ def _global_options(
     config: Path = typer.Option(
         None, "--config", envvar="MISPER_CONFIG", help="Configuration YAML [default: config/misper.yaml]."
     ),
+    verbose: bool = typer.Option(
+        False, "--verbose", help="Show Prefect's log lines for commands that run a flow (stderr)."
+    ),
 ) -> None:
     state.config_path = config
     state.db_override = db
+    state.verbose = verbose
     state._settings = None
 
 

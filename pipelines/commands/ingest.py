@@ -17,10 +17,9 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print the reconciliation as JSON."),
 ) -> None:
     """Validate and load extracts; bad rows go to quarantine with every reason."""
-    from profiles.ingest import ingest_files
+    from pipelines.commands.orchestration import run_flow
 
-    result = ingest_files(files, mapping=mapping, settings=state.settings, db_path=state.db_path,
-                          progress=not as_json)
+    (result,) = run_flow("ingest_extracts", files=[str(f) for f in files], mapping=mapping, progress=not as_json)
     if as_json:
         out.print_json(json.dumps(result.as_json()))
     else:

@@ -1,0 +1,33 @@
+"""Prefect flows of misper (defined in runs.py); tasks are in pipelines/tasks.py.
+
+Importing this package sets Prefect's environment defaults (environment.py: no analytics
+from the temporary server, a start timeout for slow machines) and does not import Prefect
+itself: the flows load on first use (``from pipelines.flows import monthly_problem_profile``),
+so the CLI can still choose the log level first.
+"""
+
+from pipelines.flows.environment import prefect_defaults
+
+prefect_defaults()
+
+__all__ = [
+    "AUDIENCES",
+    "DeliveryFailed",
+    "DemoRun",
+    "MonthlyRun",
+    "demo",
+    "ingest_extracts",
+    "monthly_problem_profile",
+    "partner_shares",
+    "retention_review",
+    "send_reports",
+    "ukmpu_annual_return",
+]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from pipelines.flows import runs
+
+        return getattr(runs, name)
+    raise AttributeError(f"module 'pipelines.flows' has no attribute {name!r}")

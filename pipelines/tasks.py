@@ -1,0 +1,234 @@
+"""Prefect tasks: each wraps one function of ``profiles/`` or one I/O step.
+
+Rules the flows rely on:
+
+- Retries only on I/O: finding and reading extracts, reading report bundles, sending
+  email, publishing a run's summary. A retry happens only after an ``OSError`` that is not
+  a ``MisperError`` (a dropped share, a locked file, a refused connection); a missing file,
+  a bad row or a wrong figure is not transient and fails at once. Analysis and rendering
+  never retry.
+- DuckDB has one writer: a task opens its own connection and closes it before it returns,
+  so tasks that write run one after another in the flow's order; rendering and the
+  headline figures open the database read-only.
+- Nothing is cached: a re-run always looks at the data again (``NO_CACHE``).
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from profiles.config import ExtractSource, Settings, load_settings
+from profiles.db import connect
+from profiles.errors import InputError, MisperError
+from profiles.periods import FinancialYear, Month
+
+
+def is_transient_io(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's callback signature
+    """Retry condition: an I/O error that may pass (never a MisperError: those are final)."""
+    exc = state.data if isinstance(state.data, BaseException) else state.result(raise_on_failure=False)
+    return isinstance(exc, OSError) and not isinstance(exc, MisperError)
+
+
+IO_RETRY = {"retries": 2, "retry_delay_seconds": 10, "retry_condition_fn": is_transient_io}
+
+
+@contextmanager
+def database(db_path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for one task, closed when the task's step is done."""
+    con = connect(db_path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+# ---- configuration and extracts ----------------------------------------------------------
+
+
+@task(name="read configuration", cache_policy=NO_CACHE)
+def read_configuration(config: str | Path | None) -> Settings:
+    """``profiles.config.load_settings``: the YAML (or defaults), checked."""
+    return load_settings(config)
+
+
+@task(name="find extract files", cache_policy=NO_CACHE, **IO_RETRY)
+def find_extract_files(source: ExtractSource, settings: Settings) -> list[Path]:
+    """The files a configured source names (paths or glob patterns), sorted; each must exist."""
+    found: list[Path] = []
+    for pattern in source.files:
+        full = settings.resolve(Path(pattern))
+        if glob.has_magic(str(full)):
+            matches = sorted(Path(p) for p in glob.glob(str(full)) if Path(p).is_file())
+            if not matches:
+                raise InputError(f"sources.extracts '{source.name}': no file matches {full}")
+            found += matches
+        elif full.is_file():
+            found.append(full)
+        else:
+            raise InputError(f"sources.extracts '{source.name}': file not found: {full}")
+    return list(dict.fromkeys(found))
+
+
+@task(name="ingest extract", cache_policy=NO_CACHE, **IO_RETRY)
+def ingest_extract(files: list[Path], mapping: str, settings: Settings, db_path: Path, *, progress: bool = False):
+    """``profiles.ingest.ingest_files``: validate and load the files as one load (one transaction)."""
+    from profiles.ingest import ingest_files
+
+    return ingest_files(files, mapping=mapping, settings=settings, db_path=db_path, progress=progress)
+
+
+# ---- geography ---------------------------------------------------------------------------
+
+
+@task(name="reference import if empty", cache_policy=NO_CACHE)
+def reference_if_empty(settings: Settings, db_path: Path) -> str | None:
+    """``profiles.geo.files.ensure_reference``: import the reference folder when the database has none."""
+    from profiles.geo.files import ensure_reference
+
+    with database(db_path) as con:
+        return ensure_reference(con, settings)
+
+
+@task(name="reference import", cache_policy=NO_CACHE)
+def reference_import(settings: Settings, db_path: Path, directory: Path):
+    """``profiles.geo.reference.import_reference``: replace the reference tables from a folder."""
+    from profiles.geo.reference import import_reference
+
+    with database(db_path) as con:
+        return import_reference(con, directory, settings=settings)
+
+
+@task(name="geocode new episodes", cache_policy=NO_CACHE)
+def geocode_new_episodes(settings: Settings, db_path: Path):
+    """``profiles.geo.episodes.geocode_episodes``: new or changed episodes only."""
+    from profiles.geo.episodes import geocode_episodes
+
+    with database(db_path) as con:
+        return geocode_episodes(con, settings)
+
+
+# ---- analysis and reports (read-only) ----------------------------------------------------
+
+
+@task(name="headline figures", cache_policy=NO_CACHE)
+def headline_figures(settings: Settings, db_path: Path, month: Month):
+    """``profiles.analysis.demand.same_month_last_year``: the month against a year before."""
+    from profiles.analysis.demand import same_month_last_year
+
+    with database(db_path, read_only=True) as con:
+        return same_month_last_year(con, settings, month)
+
+
+@task(name="analyse and render problem profile", cache_policy=NO_CACHE)
+def render_profile(
+    settings: Settings,
+    db_path: Path,
+    month: Month,
+    run_date: date,
+    audiences: tuple[str, ...],
+    out_dir: Path | None,
+    pdf: bool | None,
+) -> dict[str, list[Path]]:
+    """``profiles.reports.profile.write_profile``: measures once, one folder per audience."""
+    from profiles.reports.profile import write_profile
+
+    with database(db_path, read_only=True) as con:
+        return write_profile(con, settings, month, run_date, audiences=audiences, out_dir=out_dir, pdf=pdf)
+
+
+@task(name="render partner shares", cache_policy=NO_CACHE)
+def render_shares(settings: Settings, db_path: Path, month: Month, run_date: date, out_dir: Path) -> list[Path]:
+    """``profiles.reports.shares.write_shares``: per local authority CSV and cover, care-home summary."""
+    from profiles.reports.shares import write_shares
+
+    with database(db_path, read_only=True) as con:
+        return write_shares(con, month, out_dir, settings, run_date)
+
+
+@task(name="render UKMPU return", cache_policy=NO_CACHE)
+def render_ukmpu(
+    settings: Settings, db_path: Path, year: FinancialYear, run_date: date, out_dir: Path, pdf: bool
+) -> list[Path]:
+    """``profiles.reports.ukmpu.write_return``: computed, checked, then written."""
+    from profiles.reports.ukmpu import write_return
+
+    with database(db_path, read_only=True) as con:
+        return write_return(con, year, out_dir, settings, run_date, pdf=pdf)
+
+
+# ---- delivery ----------------------------------------------------------------------------
+
+
+@task(name="check report bundles", cache_policy=NO_CACHE, **IO_RETRY)
+def plan_delivery(settings: Settings, period: str, list_name: str | None):
+    """``profiles.delivery.plan_period``: every list's bundle found and verified before any send."""
+    from profiles.delivery import plan_period
+
+    return plan_period(settings, period, list_name)
+
+
+@task(name="prepare SMTP", cache_policy=NO_CACHE)
+def prepare_smtp(settings: Settings):
+    """``profiles.delivery.smtp_transport``: credentials and TLS context, checked once."""
+    from profiles.delivery import smtp_transport
+
+    return smtp_transport(settings)
+
+
+@task(name="deliver to a list", cache_policy=NO_CACHE, **IO_RETRY)
+def deliver(delivery, settings: Settings, db_path: Path, transport, *, dry_run: bool, force: bool):
+    """``profiles.delivery.deliver_one``: skip if sent, else send (or write the .eml), and log.
+
+    SMTP's own transient failures are retried inside (``delivery.smtp.retries``); a lasting
+    failure comes back as a ``failed`` outcome, logged, not as an exception.
+    """
+    from profiles.delivery import deliver_one
+
+    with database(db_path) as con:
+        return deliver_one(con, delivery, settings, dry_run=dry_run, force=force, transport=transport)
+
+
+# ---- retention ---------------------------------------------------------------------------
+
+
+@task(name="retention policy", cache_policy=NO_CACHE)
+def retention_policy(settings: Settings, as_of: date):
+    """``profiles.retention.weed_policy``: the policy as of a date (refuses a future date)."""
+    from profiles.retention import weed_policy
+
+    return weed_policy(settings.retention, as_of)
+
+
+@task(name="retention weed", cache_policy=NO_CACHE)
+def retention_weed(policy, db_path: Path, *, dry_run: bool):
+    """``profiles.retention.weed``: plan and apply (or, dry run, only plan) in one transaction."""
+    from profiles.retention import weed
+
+    with database(db_path) as con:
+        return weed(con, policy, dry_run=dry_run)
+
+
+@task(name="write weed list", cache_policy=NO_CACHE, **IO_RETRY)
+def write_weed_list(plan, path: Path) -> Path:
+    """``profiles.retention.write_plan_csv``: the incidents a weed touches."""
+    from profiles.retention import write_plan_csv
+
+    return write_plan_csv(plan, path)
+
+
+# ---- the run's summary -------------------------------------------------------------------
+
+
+@task(name="publish run summary", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def publish_summary(markdown: str, key: str, description: str):
+    """One Prefect Markdown artifact: the run's figures, files, warnings and deliveries."""
+    return create_markdown_artifact(markdown=markdown, key=key, description=description)
