@@ -201,6 +201,9 @@ def test_leak_check_finds_person_refs_dates_of_birth_free_text_and_home_names(tm
         addresses=["Birmingham", "12 Oak Lane, Bolton"],  # a bare place name locates no one
     )
     check_files([clean], values, "partner")
+    longer = tmp_path / "longer.csv"
+    longer.write_text("site\nOak House Children's Homes Trust HQ,9\n")  # a longer word is another name
+    check_files([longer], values, "partner")
     for content, kind in [
         ("person_ref,x\nGMP-000123,1\n", "person reference"),
         ("dob\n2009-03-14\n", "date of birth"),

@@ -282,8 +282,22 @@ class SensitiveValues:
         if tokens & self.dates_of_birth:
             found.append("a date of birth")
         lowered = text.casefold()
-        kinds = sorted({kind for phrase, kind in self.phrases.items() if phrase in lowered})
+        kinds = sorted({kind for phrase, kind in self.phrases.items() if phrase in lowered and _whole(phrase, lowered)})
         return found + kinds
+
+
+def _whole(phrase: str, text: str) -> bool:
+    """``phrase`` occurs in ``text`` not as part of a longer word or number
+    ("home 1" is not in "home 12")."""
+    start = text.find(phrase)
+    while start >= 0:
+        end = start + len(phrase)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() and phrase[0].isalnum()) and not (after.isalnum() and phrase[-1].isalnum()):
+            return True
+        start = text.find(phrase, start + 1)
+    return False
 
 
 def sensitive_values_from(
