@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from pipelines.cli_app import command, console, out, state
+from pipelines.cli_app import command, console, out
 
 
 @command()
@@ -17,22 +17,15 @@ def send(
     list_name: str = typer.Option(None, "--list", help="Only this distribution list."),
 ) -> None:
     """Email each distribution list its audience's report for a period, and log it."""
-    from profiles.db import connect
-    from profiles.delivery import deliver_period
+    from pipelines.commands.orchestration import flows, run_flow
 
-    con = connect(state.db_path)
     try:
-        run = deliver_period(con, state.settings, period, dry_run=dry_run, force=force, list_name=list_name)
-    finally:
-        con.close()
+        run = run_flow("send_reports", period=period, dry_run=dry_run, force=force, list_name=list_name)
+    except flows().DeliveryFailed as failed:
+        out.print(failed.run.summary_text(), highlight=False, markup=False, soft_wrap=True)
+        console.print(f"[bold red]error:[/] {failed}", highlight=False)
+        raise typer.Exit(3) from None
     out.print(run.summary_text(), highlight=False, markup=False, soft_wrap=True)
-    if run.failed:
-        console.print(
-            f"[bold red]error:[/] {len(run.failed)} message(s) not sent (logged as failed); "
-            "re-run `misper send` to retry them",
-            highlight=False,
-        )
-        raise typer.Exit(3)
 
 
 @command()
@@ -44,18 +37,10 @@ def weed(
     ),
 ) -> None:
     """Apply the retention policy: weed resolved episodes past review (never unresolved ones)."""
-    from profiles.db import connect
-    from profiles.retention import default_csv_path, parse_as_of, weed_policy, write_plan_csv
-    from profiles.retention import weed as run_weed
+    from pipelines.commands.orchestration import run_flow
+    from profiles.retention import parse_as_of
 
-    settings = state.settings
-    policy = weed_policy(settings.retention, parse_as_of(as_of))
-    con = connect(state.db_path)
-    try:
-        result = run_weed(con, policy, dry_run=dry_run)
-    finally:
-        con.close()
-    result.csv_path = write_plan_csv(
-        result.plan, csv_path or default_csv_path(settings.output_dir, policy.as_of, dry_run)
-    )
+    parse_as_of(as_of)  # a bad date is refused before anything starts
+    result = run_flow("retention_review", as_of=as_of, dry_run=dry_run,
+                      csv_path=str(csv_path) if csv_path else None)
     out.print(result.summary_text(), highlight=False, markup=False, soft_wrap=True)
