@@ -17,17 +17,16 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from profiles.sample import model as m
 from profiles.sample.episodes import CareAbsenceRows, _lpad, _join_str
 from profiles.sample.population import MINUTES_PER_DAY, PopulationContext, Persons, avoid_clock_changes, dst_hours
 from profiles.sample.reference import stable_fraction
-from profiles.sample.shapes import CsvWriter
+from profiles.sample.shapes import RMS_TIME, CsvWriter, _format_time
 
 COLUMNS = ("absence_id", "person_id", "site_ref", "site_name", "started_at", "ended_at", "reported_to_police",
            "incident_id")
-TIME_FORMAT = "%d/%m/%Y %H:%M"
+TIME_FORMAT = RMS_TIME  # dd/mm/yyyy hh:mm
 #: Share of police-reported episodes the provider's own record holds.
 PROVIDER_RECORDED = 0.88
 WRITE_CHUNK = 200_000
@@ -91,9 +90,9 @@ def write_absences(path: Path, rng: np.random.Generator, ctx: PopulationContext,
                 "person_id": _join_str("SYN-P", _lpad(persons.number[person[idx]], 7)),
                 "site_ref": refs.take(pa.array(site[idx])),
                 "site_name": names.take(pa.array(site[idx])),
-                "started_at": pc.strftime(pa.array(start[idx] * 60, pa.timestamp("s")), format=TIME_FORMAT),
-                "ended_at": pc.strftime(pa.array(np.where(ended >= 0, ended, 0) * 60, pa.timestamp("s"),
-                                                 mask=ended < 0), format=TIME_FORMAT),
+                "started_at": _format_time(pa.array(start[idx] * 60, pa.timestamp("s")), TIME_FORMAT),
+                "ended_at": _format_time(pa.array(np.where(ended >= 0, ended, 0) * 60, pa.timestamp("s"),
+                                                  mask=ended < 0), TIME_FORMAT),
                 "reported_to_police": pa.array(np.where(reported_flag[idx], "Y", "N"), pa.string()),
                 "incident_id": incident.take(pa.array(idx)),
             })

@@ -15,17 +15,19 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 
+from profiles.canonical import COLUMN_NAMES
 from profiles.errors import MisperError
 from profiles.sample import model as m
 from profiles.sample.absences import write_absences
 from profiles.sample.defects import DefectLog, inject
-from profiles.sample.episodes import Generator
+from profiles.sample.episodes import SCHEMA, Generator
 from profiles.sample.interventions import plan_person_interventions, plan_site_interventions, write_interventions
 from profiles.sample.locations import LocationTable
 from profiles.sample.population import Window, context, make_persons, make_skeleton, number_persons
 from profiles.sample.reference import load_geography
-from profiles.sample.shapes import SHAPE_FORMAT, SHAPES, CsvWriter
+from profiles.sample.shapes import RMS_HEADER_FOR, SHAPE_FORMAT, SHAPES, CsvWriter, free_text_columns
 
 #: Episodes per chunk. Part of the output's definition: changing it changes the data.
 CHUNK_ROWS = 100_000
@@ -144,6 +146,9 @@ def write_sample(
 
     result = SampleResult(options, Path(out), window, Path(reference_dir), geo.sites_from_file)
     to_text, delimiter, encoding, newline = SHAPE_FORMAT[options.shape]
+    # text columns may hold the delimiter or quotes; formatted times, numbers and flags never do
+    check = free_text_columns(COLUMN_NAMES, pa.table({f.name: pa.array([], f.type) for f in SCHEMA}),
+                              RMS_HEADER_FOR if options.shape == "rms" else None)
     care_rows = []
     child = np.array([c.child for c in m.CATEGORIES])
     lac = np.array([c.looked_after for c in m.CATEGORIES])
@@ -154,7 +159,7 @@ def write_sample(
                 hi = min(lo + CHUNK_ROWS, total)
                 table, care = generator.chunk(_rng(options.seed, _CHUNK, chunk), lo, hi)
                 table, log = inject(table, _rng(options.seed, _DEFECTS, chunk), options.defect_rate)
-                writer.write(to_text(table))
+                writer.write(to_text(table), check=check)
                 result.defects.add(log)
                 if absences is not None:
                     care_rows.append(care)

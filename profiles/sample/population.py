@@ -430,6 +430,8 @@ def category_targets(incidents: int) -> np.ndarray:
     return out
 
 
+#: People drawn at a time (bounds memory at any sample size; part of the output's definition).
+BATCH_MAX = 250_000
 #: Categories whose people live in sites with a fixed number of beds, filled by placements.
 PLACED_CATEGORIES = {"lac_childrens_home": "childrens_home", "lac_supported": "supported_accommodation"}
 #: Expected episodes per bed-year the bed count is scaled to (more incidents, more beds).
@@ -476,7 +478,7 @@ def make_persons(rng: np.random.Generator, ctx: PopulationContext, incidents: in
                 continue
         batches, total, mean_k = [], 0, 1.0
         while total < target:
-            size = int(min(max(256, (target - total) / mean_k * 1.1 + 16), 2_000_000))
+            size = int(min(max(256, (target - total) / mean_k * 1.1 + 16), BATCH_MAX))
             b, _ = _batch(rng, ctx, ci, size)
             mean_k = max(0.01, float(b.k.mean()))
             b = b.take(np.flatnonzero(b.k > 0))

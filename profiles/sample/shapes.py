@@ -68,6 +68,7 @@ RMS_COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Source System", None),
 )
 RMS_SOURCE_SYSTEM = "SYNTHETIC"
+RMS_HEADER_FOR: dict[str, str] = {col: header for header, col in RMS_COLUMNS if col}
 
 #: Canonical code -> RMS code. Values not listed (e.g. IC codes) are written as they are.
 RMS_CODES: dict[str, dict[str, str]] = {
@@ -106,17 +107,43 @@ def _bool(values: pa.Array, words: tuple[str, str]) -> pa.Array:
     return pc.if_else(values, pa.scalar(words[1]), pa.scalar(words[0]))
 
 
+def _slice(values: pa.Array, start: int, stop: int) -> pa.Array:
+    return pc.utf8_slice_codeunits(values, start, stop)
+
+
+def _format_time(values: pa.Array, fmt: str) -> pa.Array:
+    """Format timestamps or dates (pc.strftime is far slower than a cast and a few slices)."""
+    iso = pc.cast(values, pa.string())  # "YYYY-MM-DD HH:MM:SS" / "YYYY-MM-DD"
+    if fmt == CANONICAL_DATE:
+        return iso
+    if fmt == CANONICAL_TIME:
+        return pc.replace_substring(iso, " ", "T", max_replacements=1)
+    day_month_year = pc.binary_join_element_wise(_slice(iso, 8, 10), _slice(iso, 5, 7), _slice(iso, 0, 4), "/")
+    if fmt == RMS_DATE:
+        return day_month_year
+    if fmt == RMS_TIME:
+        return pc.binary_join_element_wise(day_month_year, _slice(iso, 11, 16), " ")
+    return pc.strftime(values, format=fmt)
+
+
 def _text(values: pa.Array, time_fmt: str, date_fmt: str, words: tuple[str, str]) -> pa.Array:
     t = values.type
     if pa.types.is_timestamp(t):
-        return pc.strftime(values, format=time_fmt)
+        return _format_time(values, time_fmt)
     if pa.types.is_date(t):
-        return pc.strftime(values, format=date_fmt)
+        return _format_time(values, date_fmt)
     if pa.types.is_boolean(t):
         return _bool(values, words)
     if pa.types.is_string(t):
         return values
     return pc.cast(values, pa.string())
+
+
+def free_text_columns(names, source: pa.Table, rename: dict[str, str] | None = None) -> set[str]:
+    """Output columns that come from text values (only these can hold a delimiter or a quote;
+    times, numbers and flags are formatted here and never do)."""
+    rename = rename or {}
+    return {rename.get(n, n) for n in names if n in source.column_names and pa.types.is_string(source[n].type)}
 
 
 def canonical_text(table: pa.Table) -> pa.Table:
@@ -174,14 +201,16 @@ class CsvWriter:
         quoted = pc.binary_join_element_wise('"', pc.replace_substring(values, '"', '""'), '"', "")
         return pc.if_else(needs, quoted, values)
 
-    def write(self, table: pa.Table) -> None:
+    def write(self, table: pa.Table, *, check: set[str] | None = None) -> None:
+        """Append rows. ``check``: the columns that may need quoting (default: all)."""
         if not self._header_written:
             header = self._quote(pa.array(table.column_names, pa.string())).to_pylist()
             self._fh.write((self.delimiter.join(header) + self.newline).encode(self.encoding))
             self._header_written = True
         if table.num_rows == 0:
             return
-        cols = [self._quote(table[c].combine_chunks()) for c in table.column_names]
+        cols = [self._quote(table[c].combine_chunks()) if check is None or c in check else table[c].combine_chunks()
+                for c in table.column_names]
         lines = pc.binary_join_element_wise(*cols, self.delimiter, null_handling="replace", null_replacement="")
         text = self.newline.join(lines.to_pylist()) + self.newline
         self._fh.write(text.encode(self.encoding))
