@@ -215,3 +215,20 @@ def test_the_default_window_ends_with_the_last_complete_month():
     first_of_month = date.today().replace(day=1)
     assert window.end == first_of_month - timedelta(days=1)
     assert window.days in (365, 366)
+
+
+# ---- the rms mapping ----------------------------------------------------------------------
+
+def test_the_rms_mapping_names_every_rms_header_and_maps_every_rms_code_back():
+    from profiles.ingest.mapping import load_mapping
+
+    mapping = load_mapping("rms")
+    assert mapping.encoding == "cp1252" and mapping.delimiter == ";"
+    assert "%d/%m/%Y %H:%M" in mapping.datetime_formats and "%d/%m/%Y" in mapping.date_formats
+    for header, column in RMS_COLUMNS:
+        if column is not None:
+            assert mapping.source_for(column) == header
+    for column, table in RMS_CODES.items():
+        for canonical_code, rms_code in table.items():
+            expected = "no_apparent_risk" if canonical_code == "absent" else canonical_code
+            assert mapping.codes[column][rms_code.lower()] == expected, (column, rms_code)
