@@ -1,8 +1,10 @@
 """`misper ukmpu`, `misper share`, `misper profile`: render reports from the database.
 
-Each command parses its options and calls one function of ``profiles.reports``; the
-database is opened read-only (rendering never writes). The run date printed in a
-report is ``--run-date`` (default: today in London), never read from the clock later.
+Each command checks its options and runs its flow (pipelines/flows): the same code path
+as a scheduled run, with the steps it does not ask for switched off (`misper profile`
+renders without ingesting or sending). Rendering opens the database read-only. The run
+date printed in a report is ``--run-date`` (default: today in London), never read from
+the clock later.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from pipelines.cli_app import command, out, state
+from pipelines.cli_app import command, out
 
 
 def _run_date(text: str | None) -> date:
@@ -37,18 +39,13 @@ def ukmpu(
     run_date: str = RUN_DATE,
 ) -> None:
     """The UKMPU annual return: ukmpu_return.csv, .xlsx and .html (checked before writing)."""
-    from profiles.db import connect
+    from pipelines.commands.orchestration import run_flow
     from profiles.periods import FinancialYear
-    from profiles.reports.ukmpu import write_return
 
     fy = FinancialYear.parse(year)
-    settings = state.settings
-    target = out_dir or settings.output_dir / "ukmpu" / str(fy.first_day.year)
-    con = connect(state.db_path, read_only=True)
-    try:
-        paths = write_return(con, fy, target, settings, _run_date(run_date), pdf=pdf)
-    finally:
-        con.close()
+    day = _run_date(run_date)
+    paths = run_flow("ukmpu_annual_return", year=fy.first_day.year, run_date=day.isoformat(),
+                     out_dir=str(out_dir) if out_dir else None, pdf=pdf)
     _print_written(paths)
 
 
@@ -59,18 +56,13 @@ def share(
     run_date: str = RUN_DATE,
 ) -> None:
     """Partner shares: per local authority, its children reported missing in the month (CSV + cover)."""
-    from profiles.db import connect
+    from pipelines.commands.orchestration import run_flow
     from profiles.periods import Month
-    from profiles.reports.shares import write_shares
 
     month = Month.parse(period)
-    settings = state.settings
-    target = out_dir or settings.output_dir / "share" / month.label
-    con = connect(state.db_path, read_only=True)
-    try:
-        paths = write_shares(con, month, target, settings, _run_date(run_date))
-    finally:
-        con.close()
+    day = _run_date(run_date)
+    paths = run_flow("partner_shares", period=month.label, run_date=day.isoformat(),
+                     out_dir=str(out_dir) if out_dir else None)
     _print_written(paths)
 
 
@@ -85,20 +77,19 @@ def profile(
     run_date: str = RUN_DATE,
 ) -> None:
     """The monthly problem profile: HTML, PDF, tables/*.csv, summary.html and manifest.json per audience."""
+    from pipelines.commands.orchestration import run_flow
     from profiles.analysis.places_common import check_audience
-    from profiles.db import connect
     from profiles.periods import Month
     from profiles.reports.objects import AUDIENCES
-    from profiles.reports.profile import write_profile
 
     month = Month.parse(period)
     audiences = (check_audience(audience),) if audience else AUDIENCES
-    con = connect(state.db_path, read_only=True)
-    try:
-        written = write_profile(con, state.settings, month, _run_date(run_date), audiences=audiences,
-                                out_dir=out_dir, pdf=pdf)
-    finally:
-        con.close()
+    day = _run_date(run_date)
+    # the monthly flow with only its rendering step: no ingest, geocoding, shares or email
+    run = run_flow("monthly_problem_profile", period=month.label, run_date=day.isoformat(),
+                   audiences=list(audiences), out_dir=str(out_dir) if out_dir else None, pdf=pdf,
+                   ingest=False, geocode=False, shares=False, send=False)
+    written = run.profile
     for who, paths in written.items():
         folder = paths[-1].parent
         out.print(f"{who}: {len(paths)} files in {folder}", highlight=False)
