@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from profiles.canonical import COLUMN_NAMES
-from profiles.config import PROJECT_ROOT, Settings
+from profiles.config import PROJECT_ROOT
 from profiles.sample import SampleError, SampleOptions, write_sample
 from profiles.sample.reference import ReferenceDataError
 from profiles.sample.shapes import RMS_CODES, RMS_COLUMNS

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from profiles.sample import model as m
-from profiles.sample.episodes import CareAbsenceRows, _lpad, _join_str
+from profiles.sample.episodes import CareAbsenceRows, zero_pad, join_text
 from profiles.sample.population import MINUTES_PER_DAY, PopulationContext, Persons, avoid_clock_changes, dst_hours
 from profiles.sample.reference import stable_fraction
 from profiles.sample.shapes import RMS_TIME, CsvWriter, _format_time
@@ -86,8 +86,8 @@ def write_absences(path: Path, rng: np.random.Generator, ctx: PopulationContext,
             number = np.arange(lo + 1, lo + n + 1)
             ended = end[idx]
             table = pa.table({
-                "absence_id": _join_str("SYN-ABS-", _lpad(number, 7)),
-                "person_id": _join_str("SYN-P", _lpad(persons.number[person[idx]], 7)),
+                "absence_id": join_text("SYN-ABS-", zero_pad(number, 7)),
+                "person_id": join_text("SYN-P", zero_pad(persons.number[person[idx]], 7)),
                 "site_ref": refs.take(pa.array(site[idx])),
                 "site_name": names.take(pa.array(site[idx])),
                 "started_at": _format_time(pa.array(start[idx] * 60, pa.timestamp("s")), TIME_FORMAT),

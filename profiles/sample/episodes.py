@@ -139,8 +139,8 @@ def _flag(values: np.ndarray, blank: np.ndarray) -> pa.Array:
     return pa.array(values, pa.bool_(), mask=blank)
 
 
-def _lpad(values: np.ndarray, width: int) -> pa.Array:
-    return pc.utf8_lpad(pc.cast(pa.array(values.astype(np.int64)), pa.string()), width, "0")
+def zero_pad(values: np.ndarray, width: int) -> pa.Array:
+    return pc.utf8zero_pad(pc.cast(pa.array(values.astype(np.int64)), pa.string()), width, "0")
 
 
 @dataclass
@@ -189,8 +189,8 @@ class Generator:
 
         # identity
         yy = S.incident_year[lo:hi].astype(np.int64) % 100
-        incident_id = _join_str("SYN-MP-", _lpad(yy, 2), "-", _lpad(S.incident_seq[lo:hi], 7))
-        person_id = _join_str("SYN-P", _lpad(P.number[p], 7))
+        incident_id = join_text("SYN-MP-", zero_pad(yy, 2), "-", zero_pad(S.incident_seq[lo:hi], 7))
+        person_id = join_text("SYN-P", zero_pad(P.number[p], 7))
 
         # age at report (whole years) from the date of birth
         rep_day = reported // MINUTES_PER_DAY
@@ -395,7 +395,7 @@ class Generator:
         return np.where(recorded, rows, -1)
 
 
-def _join_str(*parts) -> pa.Array:
+def join_text(*parts) -> pa.Array:
     n = next(len(x) for x in parts if not isinstance(x, str))
     arrays = [pa.array(np.full(n, x, dtype=object), pa.string()) if isinstance(x, str) else x for x in parts]
     return pc.binary_join_element_wise(*arrays, "")

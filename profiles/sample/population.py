@@ -15,14 +15,13 @@ that does not exist in spring and the hour that happens twice in autumn are avoi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import numpy as np
 
 from profiles.sample import calibration as cal
 from profiles.sample import model as m
-from profiles.sample.reference import Geography, stable_fraction
+from profiles.sample.reference import Geography
 from profiles.sample.sites import capacity
 
 EPOCH = date(1970, 1, 1)
@@ -63,15 +62,12 @@ class Window:
 
 def dst_hours(first_year: int, last_year: int) -> np.ndarray:
     """Wall-clock minutes at which a clock-change hour starts (01:00 local, spring and autumn)."""
-    london = ZoneInfo("Europe/London")
+    # UK clocks change at 01:00 GMT on the last Sundays of March and October: local 01:00-02:00
+    # does not exist in March and happens twice in October.
     starts = []
     for year in range(first_year, last_year + 1):
         for month in (3, 10):
             day = max(d for d in range(25, 32) if date(year, month, d).weekday() == 6)
-            one_am = datetime(year, month, day, 1, 0)
-            # sanity: the offset changes during this hour
-            assert one_am.replace(tzinfo=london).utcoffset() != (one_am + timedelta(hours=1)).replace(
-                tzinfo=london).utcoffset() or month == 10
             starts.append((date(year, month, day) - EPOCH).days * MINUTES_PER_DAY + 60)
     return np.array(starts, dtype=np.int64)
 
@@ -160,7 +156,6 @@ class SiteModel:
 
 def site_model(geo: Geography, rng: np.random.Generator, profiles: Profiles) -> SiteModel:
     sites = geo.sites
-    lad_of = {code: i for i, code in enumerate(cal.GM_LAD_CODES)}
     lad = np.array([geo.pc_lad[a] for a in sites["anchor"]], dtype=np.int16)
     cap = capacity(sites["site_ref"], sites["type"], lad)
     factor = np.exp(rng.normal(-m.HOME_FACTOR_SIGMA ** 2 / 2, m.HOME_FACTOR_SIGMA, len(sites)))
@@ -168,7 +163,6 @@ def site_model(geo: Geography, rng: np.random.Generator, profiles: Profiles) -> 
         rng.normal(-0.18, 0.6, int((sites["type"] != "childrens_home").sum())))
     homes = geo.care_homes
     care_factor = np.exp(rng.normal(-0.18, 0.6, len(homes)))
-    del lad_of
     return SiteModel(
         types=sites["type"].to_numpy(object),
         lad=lad,
@@ -513,8 +507,6 @@ def make_skeleton(rng: np.random.Generator, ctx: PopulationContext, persons: Per
     day = ctx.profiles.draw_days(rng, persons.profile[person], persons.spell_s[person].astype(np.int64),
                                  persons.spell_e[person].astype(np.int64))
     hours = np.empty(len(person), dtype=np.int64)
-    hour_kind = np.array([m.CATEGORIES[c].hours for c in persons.cat[person]], dtype=object) \
-        if len(person) < 0 else None
     cat_hours = np.array([list(m.HOURS).index(c.hours) for c in m.CATEGORIES])
     kinds = cat_hours[persons.cat[person]]
     u = rng.random(len(person))
@@ -522,7 +514,6 @@ def make_skeleton(rng: np.random.Generator, ctx: PopulationContext, persons: Per
         sel = kinds == kind_i
         cdf = np.cumsum(m.HOURS[name])
         hours[sel] = np.minimum(np.searchsorted(cdf, u[sel], side="right"), 23)
-    del hour_kind
     minute = rng.integers(0, 60, len(person))
     reported = ctx.window.start_minute + day * MINUTES_PER_DAY + hours * 60 + minute
     changes = dst_hours(ctx.window.start.year - 1, ctx.window.end.year + 1)
@@ -551,7 +542,3 @@ def context(geo: Geography, window: Window, rng: np.random.Generator) -> Populat
     lad_postcodes = [np.flatnonzero(geo.pc_lad == i) for i in range(10)]
     lad_weight = np.array([max(len(x), 1) for x in lad_postcodes], dtype=float)
     return PopulationContext(geo, window, profiles, sm, lad_postcodes, lad_weight)
-
-
-def stable_site_fraction(site_refs) -> np.ndarray:
-    return stable_fraction(["report|" + str(r) for r in site_refs])

@@ -31,8 +31,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pandas as pd
-
 from profiles.sample import calibration as cal
 from profiles.sample.reference import (
     find_reference_files, load_geography, pool_postcodes, read_codepoint, read_open_names,
