@@ -140,7 +140,7 @@ def _flag(values: np.ndarray, blank: np.ndarray) -> pa.Array:
 
 
 def zero_pad(values: np.ndarray, width: int) -> pa.Array:
-    return pc.utf8zero_pad(pc.cast(pa.array(values.astype(np.int64)), pa.string()), width, "0")
+    return pc.utf8_lpad(pc.cast(pa.array(values.astype(np.int64)), pa.string()), width, "0")
 
 
 @dataclass
