@@ -78,6 +78,20 @@ def find_extract_files(source: ExtractSource, settings: Settings) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
+@task(name="check extracts already loaded", cache_policy=NO_CACHE, **IO_RETRY)
+def extracts_already_loaded(paths: list[Path], db_path: Path) -> dict[Path, int]:
+    """Of ``paths``, those whose exact bytes a committed load read, with that load's id
+    (the load log, sql/orchestration/loaded_extracts.sql)."""
+    from profiles.db import query_df
+    from profiles.ingest.readers import sha256_of
+
+    digests = {path: sha256_of(path) for path in paths}
+    with database(db_path) as con:
+        loaded = query_df(con, "orchestration/loaded_extracts.sql", {"sha256s": sorted(set(digests.values()))})
+    by_sha = dict(zip(loaded["sha256"], loaded["load_id"].astype(int)))
+    return {path: by_sha[digest] for path, digest in digests.items() if digest in by_sha}
+
+
 @task(name="ingest extract", cache_policy=NO_CACHE, **IO_RETRY)
 def ingest_extract(files: list[Path], mapping: str, settings: Settings, db_path: Path, *, progress: bool = False):
     """``profiles.ingest.ingest_files``: validate and load the files as one load (one transaction)."""

@@ -8,12 +8,17 @@ fail instead when ``MISPER_REQUIRE_SHARED=1`` (as `.ci/run` sets).
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+# Flows that commands run in tests use Prefect state of their own, never a developer's
+# ~/.prefect or a real server named by PREFECT_API_URL (set before Prefect is imported).
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="misper-tests-prefect-")
+os.environ.pop("PREFECT_API_URL", None)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("MISPER_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
@@ -50,3 +55,15 @@ def settings():
     from profiles.config import Settings
 
     return Settings()
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One Prefect test server (a temporary database) for every flow test of the session.
+
+    Flow tests are marked ``prefect`` and never run under xdist (see the Makefile).
+    """
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=None):
+        yield

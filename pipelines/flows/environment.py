@@ -104,14 +104,16 @@ class _ConsoleOnly(logging.Handler):
 
 
 def quiet_console(*, verbose: bool) -> None:
-    """Route Prefect's console handler(s) on the root logger through :class:`CliConsoleFilter`.
+    """Route Prefect's console handler(s) on the root logger through :class:`CliConsoleFilter`,
+    at WARNING unless ``verbose`` (whatever level Prefect was imported with).
 
     Call after Prefect is imported (it configures logging on import). Idempotent.
     """
     root = logging.getLogger()
     for i, handler in enumerate(list(root.handlers)):
+        if type(handler).__name__ == "PrefectConsoleHandler":
+            handler = root.handlers[i] = _ConsoleOnly(handler, CliConsoleFilter(verbose=verbose))
         if isinstance(handler, _ConsoleOnly):
             handler.console_filter.verbose = verbose
-            continue
-        if type(handler).__name__ == "PrefectConsoleHandler":
-            root.handlers[i] = _ConsoleOnly(handler, CliConsoleFilter(verbose=verbose))
+            # the console only: what goes to the Prefect server follows PREFECT_LOGGING_LEVEL
+            handler.setLevel(logging.NOTSET if verbose else logging.WARNING)

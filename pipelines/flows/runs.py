@@ -89,31 +89,40 @@ def ingest_extracts(
     config: str | None = None,
     db: str | None = None,
     progress: bool = False,
+    reload: bool = False,
 ) -> list:
-    """Load extracts: ``files`` with ``mapping`` (`misper ingest`), else every configured source.
+    """Load extracts: ``files`` with ``mapping`` as one load (`misper ingest`), else the
+    configured sources (``sources.extracts``, default the bundled sample).
 
-    Configured sources (``sources.extracts``, default the bundled sample) load in order,
-    each as one load; files given on the command line are taken as given (relative to the
-    current folder). Returns one ``LoadResult`` per load.
+    A configured source's files load in name order, each as its own load, so a later
+    extract updates what an earlier one said; a file whose exact bytes were loaded before
+    is skipped (re-applying last month's extract after this month's would undo this
+    month's updates) unless ``reload``. Files given on the command line are always loaded,
+    taken as given (relative to the current folder). Returns one ``LoadResult`` per load.
     """
     settings = tasks.read_configuration(config)
     db_path = _db_path(settings, db)
-    ingest = tasks.ingest_extract.with_options(
-        retries=settings.sources.read_retries, retry_delay_seconds=settings.sources.read_retry_delay_seconds
-    )
+    io_retries = {"retries": settings.sources.read_retries,
+                  "retry_delay_seconds": settings.sources.read_retry_delay_seconds}
+    ingest = tasks.ingest_extract.with_options(**io_retries)
     summary = RunSummary(title="Ingest extracts", key="ingest-extracts", parameters={"database": db_path})
     results = []
     if files:
         results.append(ingest([Path(f) for f in files], mapping or "canonical", settings, db_path, progress=progress))
     else:
-        find = tasks.find_extract_files.with_options(
-            retries=settings.sources.read_retries, retry_delay_seconds=settings.sources.read_retry_delay_seconds
-        )
+        find = tasks.find_extract_files.with_options(**io_retries)
         for source in settings.sources.extracts:
             paths = find(source, settings)
-            results.append(ingest(paths, source.mapping, settings, db_path, progress=progress))
+            done = {} if reload else tasks.extracts_already_loaded(paths, db_path)
+            for path in paths:
+                if path in done:
+                    summary.figure(f"already loaded (load {done[path]}), skipped", path)
+                    continue
+                results.append(ingest([path], source.mapping, settings, db_path, progress=progress))
     for result in results:
         _summarise_load(summary, result)
+    if not files and not results:
+        summary.figure("new extracts", "none")
     _publish(summary, "Rows read, loaded, updated, unchanged, quarantined and duplicated, per file")
     return results
 
