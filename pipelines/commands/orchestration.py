@@ -74,6 +74,8 @@ def demo_text(run, db_path: Path) -> str:  # noqa: ANN001 - pipelines.flows.Demo
             f"{load.total('unchanged'):,} unchanged + {load.total('quarantined'):,} quarantined + "
             f"{load.total('duplicates'):,} duplicates"
         )
+    if not m.loads:
+        lines.append("  extracts: nothing new to load (every configured file was loaded before)")
     if m.reference_note:
         lines.append(f"  {m.reference_note}")
     if m.geocoding is not None:
