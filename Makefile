@@ -27,11 +27,14 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# The main job on the bundled SYNTHETIC sample; prints where the reports are.
 demo: install
 	$(BIN)/misper demo
 
+# Flow tests (marker `prefect`) share one Prefect test server per session: never under xdist.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not prefect"
+	$(BIN)/python -m pytest -m prefect -p no:xdist
 
 bench: install
 	$(BIN)/python bench/run.py
