@@ -217,3 +217,25 @@ def test_leak_check_finds_person_refs_dates_of_birth_free_text_and_home_names(tm
             check_files([f], values, "public")
         assert "GMP-000123" not in str(err.value) and "Oak House" not in str(err.value)
         check_files([f], values, "police")  # the police may see them
+
+
+def test_a_registered_non_sensitive_site_named_as_an_address_may_be_shown(con):
+    """A hospital's name given as the go-missing address is not a leak when a report names the
+    hospital; a children's home's name or a street address still is."""
+    from profiles.periods import Month
+    from profiles.reports.safety import sensitive_values
+    from tests.factories import add_episodes, add_sites
+
+    add_sites(con, [
+        dict(site_id="H1", name="Synthetic General Hospital 2", type="hospital"),
+        dict(site_id="C1", name="Synthetic House 12", type="childrens_home"),
+    ])
+    add_episodes(con, [
+        dict(incident_id="A", person="P1", reported_at="2026-10-05 10:00", missing_from_address="Synthetic General Hospital 2"),
+        dict(incident_id="B", person="P2", reported_at="2026-10-06 10:00", missing_from_address="Synthetic House 12"),
+        dict(incident_id="C", person="P3", reported_at="2026-10-07 10:00", missing_from_address="12 Example Road, Bolton"),
+    ])
+    values = sensitive_values(con, Month.parse("2026-10"))
+    assert values.find("Most reports came from Synthetic General Hospital 2.") == []
+    assert values.find("Synthetic House 12") == ["a children's home name"]
+    assert values.find("seen at 12 Example Road, Bolton") == ["an address"]
