@@ -232,3 +232,16 @@ def test_the_rms_mapping_names_every_rms_header_and_maps_every_rms_code_back():
         for canonical_code, rms_code in table.items():
             expected = "no_apparent_risk" if canonical_code == "absent" else canonical_code
             assert mapping.codes[column][rms_code.lower()] == expected, (column, rms_code)
+
+
+def test_a_site_without_coordinates_or_a_known_postcode_is_an_error_naming_file_row_and_field(tmp_path):
+    import shutil
+
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE, folder)
+    sites = folder / "sites" / "synthetic_sites.csv"
+    lines = sites.read_text(encoding="utf-8").splitlines()
+    lines.append("SYN-XX-001,Synthetic Nowhere House,childrens_home,1 Example Road,ZZ9 9ZZ,,,")
+    sites.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match=rf"synthetic_sites.csv: row {len(lines)}, field easting/northing"):
+        write_sample(SampleOptions(incidents=100, end=END), tmp_path / "x.csv", reference_dir=folder)

@@ -128,7 +128,7 @@ def test_reported_absences_match_police_incidents_and_many_absences_were_never_r
     matched = [r for r in reported if r["incident_id"] in police]
     assert len(matched) > 0.95 * len(reported)          # a few point at quarantined incidents
     assert all(police[r["incident_id"]][0] == r["person_id"] for r in matched)
-    assert all(police[r["incident_id"]][2] in ("childrens_home", "supported_accommodation") for r in matched)
+    assert all(police[r["incident_id"]][2] == "childrens_home" for r in matched)
     # homes differ in how much they report
     by_home: dict[str, list[int]] = {}
     for r in rows:

@@ -1,7 +1,7 @@
 """Unauthorised absences as care providers record them, reported to police or not.
 
-The synthetic looked-after children in children's homes and supported accommodation are
-absent more often than the police hear of: each home reports a share of its absences (some
+The synthetic looked-after children in children's homes are absent more often than the
+police hear of: each home reports a share of its absences (some
 nearly all, some a quarter), the rest are short absences the home handles itself. Every
 police episode from such a home appears here (most of the time: a provider's record is not
 complete) with ``reported_to_police`` Y and its incident id.
@@ -52,8 +52,7 @@ def write_absences(path: Path, rng: np.random.Generator, ctx: PopulationContext,
     keep = rng.random(len(r_person)) < PROVIDER_RECORDED
 
     # handled by the home itself
-    lac_site = np.isin(persons.cat, [m.CATEGORY_INDEX["lac_childrens_home"], m.CATEGORY_INDEX["lac_supported"]]) \
-        & (persons.site >= 0)
+    lac_site = (persons.cat == m.CATEGORY_INDEX["lac_childrens_home"]) & (persons.site >= 0)
     who = np.flatnonzero(lac_site)
     share = reporting_share(sites["site_ref"].to_numpy(object))[persons.site[who]]
     count = rng.poisson(persons.k[who] * (1 / share - 1) * 0.8)

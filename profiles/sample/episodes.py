@@ -145,7 +145,7 @@ def zero_pad(values: np.ndarray, width: int) -> pa.Array:
 
 @dataclass
 class CareAbsenceRows:
-    """Police-reported episodes from a synthetic home, for the care-provider absences file."""
+    """Police-reported episodes from a synthetic children's home, for the care-provider absences file."""
 
     person: np.ndarray
     site: np.ndarray
@@ -351,9 +351,8 @@ class Generator:
             "__reported_at_text": pa.nulls(n, pa.string()),
         }, schema=SCHEMA)
 
-        # episodes from a synthetic children's home or supported accommodation, for the
-        # care provider's own record of absences
-        lac_site = lac & at_site
+        # episodes from a synthetic children's home, for the care provider's own record of absences
+        lac_site = lac & at_site & (from_type == m.FROM_TYPES.index("childrens_home"))
         started = np.where(last_seen_known, last_seen, reported - 60)
         care = CareAbsenceRows(
             person=p[lac_site], site=P.site[p][lac_site].astype(np.int64), started=started[lac_site],

@@ -289,9 +289,11 @@ def render(rng: np.random.Generator, loc: LocationTable, rows: np.ndarray, side:
             out = pc.if_else(pa.array(form == f), values, out)
         return out
 
+    # with a site reference, the site's name and address, or nothing more (never the bare name)
+    ref_addr = pc.if_else(pa.array(rng.random(n) < 0.6), site_addr, _null_str(n))
     address_out = pick({
         PC_ADDR: base, ADDR_WITH_PC: _join(base, postcode, sep=", "), BNG_ADDR: base, PLACE: place_text,
-        PARTIAL: partial_addr, REF: name, SITE_FULL: site_addr, SITE_NOPC: site_addr,
+        PARTIAL: partial_addr, REF: ref_addr, SITE_FULL: site_addr, SITE_NOPC: site_addr,
     })
     postcode_out = pick({PC_ADDR: postcode, PC_ONLY: postcode, PARTIAL: partial, SITE_FULL: postcode})
     ref_out = pick({REF: _take(loc.ref, r)}) if side == 0 else _null_str(n)

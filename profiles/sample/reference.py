@@ -211,7 +211,14 @@ def read_geonames(paths: list[Path]) -> pd.DataFrame:
 
 
 def read_user_sites(paths: list[Path]) -> pd.DataFrame:
-    frames = [pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig") for p in paths]
+    frames = []
+    for p in paths:
+        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for col in SITES_HEADER:
+            if col not in frame.columns:
+                frame[col] = ""
+        frame["_file"], frame["_row"] = str(p), np.arange(2, len(frame) + 2)  # line 1 is the header
+        frames.append(frame)
     sites = pd.concat(frames, ignore_index=True).drop_duplicates("site_ref", keep="last")
     return sites.sort_values("site_ref", ignore_index=True)
 
@@ -331,7 +338,7 @@ def load_geography(folder: Path) -> Geography:
 
         sites = synthesise_sites(gm, gm_names, pc_place)
         from_file = False
-    sites = _locate_sites(sites.sort_values("site_ref", ignore_index=True), pts)
+    sites = _locate_sites(sites.sort_values("site_ref", ignore_index=True), cp, pts)
 
     homes = read_care_homes(files.cqc_2019 or files.cqc_other)
     homes = _locate_care_homes(homes, cp, pts)
@@ -366,13 +373,27 @@ def load_geography(folder: Path) -> Geography:
     )
 
 
-def _locate_sites(sites: pd.DataFrame, pool_pts: np.ndarray) -> pd.DataFrame:
+def _locate_sites(sites: pd.DataFrame, cp: pd.DataFrame, pool_pts: np.ndarray) -> pd.DataFrame:
+    """Sites at their given coordinates, else at their postcode's centroid; a site with
+    neither is an error naming its file, row and field."""
     from scipy.spatial import cKDTree
 
     sites = sites.copy()
     sites["e"] = pd.to_numeric(sites["easting"], errors="coerce")
     sites["n"] = pd.to_numeric(sites["northing"], errors="coerce")
-    sites = sites.dropna(subset=["e", "n"]).reset_index(drop=True)
+    by_pc = cp.set_index("PC")
+    postcode = sites["postcode"].astype(str).str.strip().str.upper()
+    sites["e"] = sites["e"].fillna(postcode.map(by_pc["EA"]))
+    sites["n"] = sites["n"].fillna(postcode.map(by_pc["NO"]))
+    lost = sites["e"].isna() | sites["n"].isna()
+    if lost.any():
+        row = sites[lost].iloc[0]
+        where = f"{row['_file']}: row {row['_row']}" if "_file" in sites.columns else f"site {row['site_ref']}"
+        raise ReferenceDataError(
+            f"{where}, field easting/northing: site {row['site_ref']!r} has no coordinates and its postcode "
+            f"{row['postcode']!r} is not in the Code-Point Open files ({int(lost.sum())} such site(s))"
+        )
+    sites = sites.drop(columns=[c for c in ("_file", "_row") if c in sites.columns]).reset_index(drop=True)
     _, anchor = cKDTree(pool_pts).query(np.column_stack([sites["e"], sites["n"]]))
     sites["anchor"] = np.asarray(anchor, dtype=np.int32)
     return sites
