@@ -93,7 +93,7 @@ class RepeatConfig(_Section):
 
 
 class RfgConfig(_Section):
-    """Recency-frequency-gravity score (a local choice; see docs/methods_people.md).
+    """Recency-frequency-gravity score (a local choice; see docs/methods.md).
 
     ``gravity_weights`` keys: a risk code (weight of an episode's highest grade),
     ``flag_<code>`` for any vulnerability flag, ``looked_after`` and ``harm``.

@@ -3,7 +3,7 @@
 Plain functions over DuckDB (no Prefect). Each takes ``(con, settings, period | as_of)``
 and returns a DataFrame (or a small dataclass of DataFrames) keyed by ``person_key``,
 the pseudonymised person. Only police-audience outputs add the raw reference, with
-:func:`identify`. The measures are defined for analysts in docs/methods_people.md.
+:func:`identify`. The measures are defined for analysts in docs/methods.md.
 
 SQL: ``sql/marts/episode_repeats.sql`` and ``sql/marts/persons.sql`` define table
 macros that the report files in ``sql/reports/people_*.sql`` call;

@@ -4,7 +4,7 @@ Plain functions over DuckDB (no Prefect), taking ``(con, settings, period[, as_o
 returning DataFrames keyed by ``person_key`` (pseudonymised) or by authority or home.
 Lists marked POLICE AUDIENCE name homes or carry free-standing episode detail; the
 report engineer must not hand them to partners as they are. Definitions for analysts
-are in docs/methods_people.md.
+are in docs/methods.md.
 """
 
 from __future__ import annotations
