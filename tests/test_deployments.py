@@ -191,6 +191,10 @@ def test_a_real_server_serves_the_deployments_and_a_process_worker_runs_them(tmp
                     "--param", "year=2025", "--param", "run_date=2026-11-02", "--watch"], env)
         assert "Completed" in run.stdout + run.stderr
         assert (tmp_path / "force" / "out" / "ukmpu" / "2025" / "ukmpu_return.csv").exists()
+        # a run takes its period from when it was scheduled (here 2 February 2025: January)
+        _run([str(BIN / "prefect"), "deployment", "run", "partner-shares/test-force",
+              "--start-at", "2025-02-02 06:00", "--watch"], env)
+        assert (tmp_path / "force" / "out" / "share" / "2025-01" / "index.html").exists()
         _stop(serving)
 
         # the same deployments on a process work pool, run by a worker
