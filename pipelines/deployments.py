@@ -5,7 +5,7 @@ One set per force configuration, named ``schedule.deployment_name`` (default: ma
 
 - ``monthly-problem-profile/<name>``: ``schedule.monthly_profile_cron`` (default 06:00 on
   the 2nd), profiling the month before the scheduled date; ingests, geocodes, renders,
-  shares and sends (``schedule.monthly_send``).
+  shares and sends (``schedule.monthly_send``; ``schedule.monthly_dry_run`` writes .eml files).
 - ``ukmpu-annual-return/<name>``: ``schedule.ukmpu_return_cron`` (default 06:00 on 15
   April), the financial year that ended on 31 March.
 - ``partner-shares/<name>``: no schedule (the monthly run writes them); for re-runs.
@@ -61,7 +61,7 @@ def force_deployments(config_path: Path | None, *, db: Path | None = None) -> li
     if db is not None:
         params["db"] = str(Path(db).resolve())
     common = {"tags": ["misper", name], "entrypoint_type": EntrypointType.MODULE_PATH}
-    monthly_params = {**params, "send": settings.schedule.monthly_send}
+    monthly_params = {**params, "send": settings.schedule.monthly_send, "dry_run": settings.schedule.monthly_dry_run}
     retention_params = {**params, "dry_run": True}
     return [
         monthly_problem_profile.to_deployment(

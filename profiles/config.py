@@ -330,6 +330,9 @@ class ScheduleConfig(_Section):
     deployment_name: str = ""
     #: The monthly run emails the distribution lists (false: renders only).
     monthly_send: bool = True
+    #: ... or only writes the messages as .eml files to ``delivery.outbox_dir`` (the
+    #: bundled sample: no mail server, no real recipients).
+    monthly_dry_run: bool = False
 
 
 class ExtractSource(_Section):

@@ -56,7 +56,7 @@ def test_the_monthly_and_ukmpu_deployments_run_on_london_schedules_with_their_pa
     params = {"config": str(config.resolve())}
     # 06:00 London time on the 2nd of every month, for the month before (period left to the run)
     assert schedules(by_flow["monthly-problem-profile"]) == [
-        ("0 6 2 * *", "Europe/London", {**params, "send": True})
+        ("0 6 2 * *", "Europe/London", {**params, "send": True, "dry_run": False})
     ]
     # 06:00 on 15 April, the financial year just ended
     assert schedules(by_flow["ukmpu-annual-return"]) == [("0 6 15 4 *", "Europe/London", params)]
@@ -144,6 +144,30 @@ def _run(args: list[str], env: dict, timeout: float = 300) -> subprocess.Complet
     return result
 
 
+SCHEDULED = """
+import sys
+from zoneinfo import ZoneInfo
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterName, FlowFilter, FlowFilterName,
+                                            FlowRunFilter, FlowRunFilterState, FlowRunFilterStateName)
+with get_client(sync_client=True) as c:
+    runs = c.read_flow_runs(
+        flow_filter=FlowFilter(name=FlowFilterName(any_=["monthly-problem-profile"])),
+        flow_run_filter=FlowRunFilter(state=FlowRunFilterState(name=FlowRunFilterStateName(any_=["Scheduled"]))),
+        deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[sys.argv[1]])),
+    )
+    for r in runs:
+        print(r.expected_start_time.astimezone(ZoneInfo("Europe/London")).strftime("%d %H:%M"))
+"""
+
+
+def _scheduled_monthly(env: dict, name: str) -> list[str]:
+    """Day and London time of each scheduled run of the deployments called ``name``."""
+    out = subprocess.run([sys.executable, "-c", SCHEDULED, name], env=env, capture_output=True, text=True,
+                         timeout=60).stdout
+    return out.split("\n")[:-1]
+
+
 def _deployment(env: dict, name: str):
     """The deployment named ``flow/deployment`` on the server in ``env`` (or None)."""
     code = (
@@ -187,6 +211,9 @@ def test_a_real_server_serves_the_deployments_and_a_process_worker_runs_them(tmp
         serving = subprocess.Popen([str(BIN / "misper"), "--config", str(config), "serve"], env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         _wait_until(lambda: _deployment(env, "ukmpu-annual-return/test-force"), 120, "misper serve", serving)
+        # the server's scheduler books the monthly runs: 06:00 London time on the 2nd
+        booked = _wait_until(lambda: _scheduled_monthly(env, "test-force"), 120, "scheduled runs", serving)
+        assert booked and set(booked) == {"02 06:00"}
         run = _run([str(BIN / "prefect"), "deployment", "run", "ukmpu-annual-return/test-force",
                     "--param", "year=2025", "--param", "run_date=2026-11-02", "--watch"], env)
         assert "Completed" in run.stdout + run.stderr
