@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import logging
-import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -30,7 +28,7 @@ from profiles.config import PROJECT_ROOT, ExtractSource, Settings
 from profiles.errors import InputError, MisperError
 from profiles.periods import LONDON
 from tests.factories import add_episodes
-from tests.test_delivery_fixtures import PARTNER_LIST, POLICE_LIST, SmtpServer, free_port, make_bundle
+from tests.test_delivery_fixtures import PARTNER_LIST, POLICE_LIST, SmtpServer, make_bundle
 
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 SLICE_ROWS = 2500

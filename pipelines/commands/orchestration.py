@@ -15,7 +15,6 @@ from typing import Any
 import typer
 
 from pipelines.cli_app import command, out, state
-from profiles.errors import MisperError
 
 
 def flows():
@@ -171,4 +170,4 @@ def _schedule_text(deployment) -> str:  # noqa: ANN001 - RunnerDeployment
     return ", ".join(parts)
 
 
-__all__ = ["MisperError", "demo_text", "flows", "run_flow"]
+__all__ = ["demo_text", "flows", "run_flow"]
