@@ -112,15 +112,6 @@ def reference_if_empty(settings: Settings, db_path: Path) -> str | None:
         return ensure_reference(con, settings)
 
 
-@task(name="reference import", cache_policy=NO_CACHE)
-def reference_import(settings: Settings, db_path: Path, directory: Path):
-    """``profiles.geo.reference.import_reference``: replace the reference tables from a folder."""
-    from profiles.geo.reference import import_reference
-
-    with database(db_path) as con:
-        return import_reference(con, directory, settings=settings)
-
-
 @task(name="geocode new episodes", cache_policy=NO_CACHE)
 def geocode_new_episodes(settings: Settings, db_path: Path):
     """``profiles.geo.episodes.geocode_episodes``: new or changed episodes only."""
