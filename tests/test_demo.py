@@ -77,7 +77,7 @@ def test_demo_runs_the_main_job_prints_where_everything_is_and_a_rerun_changes_n
         assert f"{audience:<8} out/profile/2026-10/{audience}/problem_profile.html" in first.stdout
     assert "Partner shares 2026-10: out/share/2026-10/index.html" in first.stdout
     assert (out / "ukmpu" / "2025" / "ukmpu_return.xlsx").exists()
-    assert "UKMPU return 2025: out/ukmpu/2025/ukmpu_return.html" in first.stdout
+    assert "UKMPU return 2025/26: out/ukmpu/2025/ukmpu_return.html" in first.stdout
     emls = sorted((out / "outbox").glob("*.eml"))
     assert len(emls) == 3 and "3 .eml file(s) in out/outbox" in first.stdout  # a dry run: nothing sent
     assert "Imported reference data from" in first.stdout

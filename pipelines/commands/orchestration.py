@@ -89,8 +89,11 @@ def demo_text(run, db_path: Path) -> str:  # noqa: ANN001 - pipelines.flows.Demo
         index = next((p for p in m.shares if p.name == "index.html"), m.shares[0])
         lines.append(f"Partner shares {m.period}: {_rel(index)}  ({len(m.shares)} files)")
     if run.ukmpu:
+        from profiles.periods import FinancialYear
+
         html = next((p for p in run.ukmpu if p.suffix == ".html"), run.ukmpu[0])
-        lines.append(f"UKMPU return {run.settings.demo.ukmpu_year}: {_rel(html)}  (and .csv, .xlsx)")
+        year = FinancialYear.of(run.settings.demo.ukmpu_year).label
+        lines.append(f"UKMPU return {year}: {_rel(html)}  (and .csv, .xlsx)")
     if m.delivery is not None:
         emls = [o.eml_path for o in m.delivery.outcomes if o.eml_path]
         if emls:
@@ -98,8 +101,8 @@ def demo_text(run, db_path: Path) -> str:  # noqa: ANN001 - pipelines.flows.Demo
         else:
             lines.append("Emails: no distribution lists configured (delivery.lists)")
     lines.append(
-        "Run summaries (figures, files with SHA-256, deliveries): Prefect artifacts; "
-        "see them with `prefect server start` and http://127.0.0.1:4200/artifacts"
+        "Run summaries (figures, files with SHA-256, deliveries): `prefect artifact ls`, "
+        "or `prefect server start` and http://127.0.0.1:4200/artifacts"
     )
     return "\n".join(lines)
 
