@@ -242,6 +242,15 @@ def test_written_files_agree(loaded, tmp_path):
     assert "T11 Repeat" in html and "OFFICIAL-SENSITIVE" in html and "15 April 2025" in html
 
 
+def test_the_same_return_gives_the_same_bytes(loaded, tmp_path):
+    import time
+
+    first = {p.name: p.read_bytes() for p in write_return(loaded, FY, tmp_path / "a", Settings(), date(2025, 4, 15))}
+    time.sleep(1.1)  # a later save must not change the workbook's bytes
+    second = {p.name: p.read_bytes() for p in write_return(loaded, FY, tmp_path / "b", Settings(), date(2025, 4, 15))}
+    assert first == second
+
+
 def test_cli_writes_the_return_from_a_database_file(tmp_path):
     from typer.testing import CliRunner
 

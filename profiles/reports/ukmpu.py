@@ -10,6 +10,10 @@ listed); ``check_return`` is run before anything is written; ``write_return`` wr
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -246,7 +250,26 @@ def _write_xlsx(frame: pd.DataFrame, year: FinancialYear, settings: Settings, ru
     wb.properties.modified = stamp
     wb.properties.creator = "misper"
     wb.properties.title = f"UKMPU return {year.label}"
-    wb.save(path)
+    _save_reproducibly(wb, path, stamp)
+
+
+def _save_reproducibly(wb, path: Path, stamp: datetime) -> None:
+    """Save so that the same workbook gives the same bytes: openpyxl stamps the save time
+    into docProps/core.xml and every zip entry; both become ``stamp`` (the run date)."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    modified = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + modified + rb"\g<2>", data
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, data)
 
 
 def write_return(
