@@ -45,6 +45,12 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(path.read_text(encoding="utf-8"))
 
 
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The shared categories (``sql/macros/*.sql``): temporary, so read-only connections have them too."""
+    for path in sorted((SQL_DIR / "macros").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
+
+
 def connect(
     path: str | Path | None = None, *, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
@@ -66,6 +72,7 @@ def connect(
     con.execute("SET enable_progress_bar = false")
     if not read_only:
         apply_schema(con)
+    install_macros(con)
     return con
 
 

@@ -1,6 +1,6 @@
 -- Mart: episode_repeats(window_days, threshold) -- episodes as the people analysis sees them.
 -- Grain: one row per episode (incident_id), every column of `episodes` plus the derived ones below.
--- Inputs: episodes (sql/schema/00_core.sql).
+-- Inputs: episodes (sql/schema/00_core.sql); category macros (sql/macros/categories.sql).
 -- Parameters (macro arguments, bind them as $window_days, $threshold when calling):
 --   window_days  length of the rolling repeat window in days (settings.repeat.window_days, default 90)
 --   threshold    reports in the window that make an episode a repeat (settings.repeat.threshold, default 3)
@@ -42,24 +42,9 @@ flagged as (
     select
         *,
         reports_in_window >= threshold                      as is_repeat,
-        list_filter(
-            [
-                case when flag_cse then 'cse' end,
-                case when flag_cce then 'cce' end,
-                case when flag_trafficking then 'trafficking' end,
-                case when flag_mental_health then 'mental_health' end,
-                case when flag_suicidal then 'suicidal' end,
-                case when flag_dementia then 'dementia' end,
-                case when flag_learning_disability then 'learning_disability' end
-            ],
-            lambda f: f is not null
-        )                                                   as flag_list,
-        ['no_apparent_risk', 'low', 'medium', 'high'][
-            greatest(
-                list_position(['no_apparent_risk', 'low', 'medium', 'high'], risk),
-                list_position(['no_apparent_risk', 'low', 'medium', 'high'], risk_highest)
-            )
-        ]                                                   as highest_risk,
+        flag_codes(flag_cse, flag_cce, flag_trafficking, flag_mental_health, flag_suicidal,
+                   flag_dementia, flag_learning_disability)     as flag_list,
+        highest_risk(risk, risk_highest)                    as highest_risk,
         age_at_report < 18                                  as is_child,
         coalesce(last_seen_at, reported_at)                 as went_missing_at
     from counted

@@ -1,7 +1,7 @@
 -- Report: who goes missing and how episodes go, as counts per category (long form).
 -- Grain: one row per (dimension, category, child_adult) with at least one incident;
 --        child_adult 'all' rows hold every incident of the category.
--- Inputs: episodes.
+-- Inputs: episodes; category macros (sql/macros/categories.sql).
 -- Parameters: $period_start, $period_end (window on reported_at, half-open, London time).
 -- Dimensions and categories (codes as DOMAIN.md and the UKMPU return):
 --   age_band         0-11, 12-14, 15-17, 18-21, 22-39, 40-59, 60-79, 80+, unknown
@@ -34,59 +34,21 @@ classified as (
         incident_id,
         person_key,
         -- the person ---------------------------------------------------------------
-        case when age_at_report is null then 'unknown'
-             when age_at_report < 18 then 'child' else 'adult' end as child_adult,
-        case when age_at_report is null then 'unknown'
-             when age_at_report <= 11 then '0-11'
-             when age_at_report <= 14 then '12-14'
-             when age_at_report <= 17 then '15-17'
-             when age_at_report <= 21 then '18-21'
-             when age_at_report <= 39 then '22-39'
-             when age_at_report <= 59 then '40-59'
-             when age_at_report <= 79 then '60-79'
-             else '80+' end as age_band,
-        case when gender in ('male', 'female', 'other') then gender else 'unknown' end as gender,
-        case ethnicity
-             when 'IC1' then 'white' when 'IC2' then 'white'
-             when 'IC3' then 'black' when 'IC4' then 'asian'
-             when 'IC5' then 'chinese_japanese_se_asian'
-             when 'IC6' then 'middle_eastern'
-             else 'other_unknown' end as ethnic_group,
+        child_adult(age_at_report) as child_adult,
+        age_band(age_at_report) as age_band,
+        gender_group(gender) as gender,
+        ethnic_group(ethnicity) as ethnic_group,
         -- risk -----------------------------------------------------------------------
         risk as risk_initial,
-        ['no_apparent_risk', 'low', 'medium', 'high'][
-            greatest(
-                list_position(['no_apparent_risk', 'low', 'medium', 'high'], risk),
-                coalesce(list_position(['no_apparent_risk', 'low', 'medium', 'high'], risk_highest), 0)
-            )
-        ] as risk_highest,
+        highest_risk(risk, risk_highest) as risk_highest,
         -- the episode ------------------------------------------------------------------
-        case when found_at is null then 'still_missing'
-             when epoch(found_at) - epoch(reported_at) <= 8 * 3600 then '0-8h'
-             when epoch(found_at) - epoch(reported_at) <= 24 * 3600 then '8-24h'
-             when epoch(found_at) - epoch(reported_at) <= 48 * 3600 then '24-48h'
-             when epoch(found_at) - epoch(reported_at) <= 7 * 86400 then '2-7d'
-             when epoch(found_at) - epoch(reported_at) <= 28 * 86400 then '7-28d'
-             when epoch(found_at) - epoch(reported_at) <= 365 * 86400 then '28d-1y'
-             else 'over_1y' end as duration_band,
-        case when found_at is null then 'still_missing'
-             when found_by is null then 'not_recorded' else found_by end as found_by,
-        case when found_at is null then 'still_missing'
-             when outcome is null then 'not_recorded' else outcome end as outcome,
+        duration_band(reported_at, found_at) as duration_band,
+        found_category(found_at, found_by) as found_by,
+        found_category(found_at, outcome) as outcome,
         coalesce(missing_from_type, 'not_recorded') as missing_from_type,
         case when looked_after then 'yes' when not looked_after then 'no' else 'not_recorded' end as looked_after,
-        list_filter(
-            [
-                case when flag_cse then 'cse' end,
-                case when flag_cce then 'cce' end,
-                case when flag_trafficking then 'trafficking' end,
-                case when flag_mental_health then 'mental_health' end,
-                case when flag_suicidal then 'suicidal' end,
-                case when flag_dementia then 'dementia' end,
-                case when flag_learning_disability then 'learning_disability' end
-            ],
-            lambda f: f is not null
-        ) as flags
+        flag_codes(flag_cse, flag_cce, flag_trafficking, flag_mental_health, flag_suicidal,
+                   flag_dementia, flag_learning_disability) as flags
     from in_window
 ),
 

@@ -1,7 +1,7 @@
 -- UKMPU annual data return, long form: one row per table x child_adult x gender x category.
 -- Grain: (table, child_adult, gender, category); `all` where a table does not break a
 --   dimension down; rows with no incidents are not produced.
--- Inputs: episodes (sql/schema/00_core.sql).
+-- Inputs: episodes (sql/schema/00_core.sql); category macros (sql/macros/categories.sql).
 -- Parameters: $year_start, $year_end (timestamptz; the financial year 1 April to 1 April,
 --   London time, half-open on reported_at).
 -- Measures: calls = sum of episodes.calls where recorded; incidents = episodes;
@@ -19,54 +19,21 @@ classified as (
         person_key,
         coalesce(calls, 0) as calls,
         -- people -------------------------------------------------------------
-        case when age_at_report is null then 'unknown'
-             when age_at_report < 18 then 'child' else 'adult' end as child_adult,
-        case when gender in ('male', 'female', 'other') then gender else 'unknown' end as gender,
-        case when age_at_report is null then 'unknown'
-             when age_at_report <= 11 then '0-11'
-             when age_at_report <= 14 then '12-14'
-             when age_at_report <= 17 then '15-17'
-             when age_at_report <= 21 then '18-21'
-             when age_at_report <= 39 then '22-39'
-             when age_at_report <= 59 then '40-59'
-             when age_at_report <= 79 then '60-79'
-             else '80+' end as age_band,
-        case ethnicity
-             when 'IC1' then 'white' when 'IC2' then 'white'
-             when 'IC3' then 'black' when 'IC4' then 'asian'
-             when 'IC5' then 'chinese_japanese_se_asian'
-             when 'IC6' then 'middle_eastern'
-             else 'other_unknown' end as ethnic_group,
+        child_adult(age_at_report) as child_adult,
+        gender_group(gender) as gender,
+        age_band(age_at_report) as age_band,
+        ethnic_group(ethnicity) as ethnic_group,
         -- the episode ----------------------------------------------------------
         risk,
-        case when found_at is null then 'still_missing'
-             when outcome is null then 'not_recorded'
-             else outcome end as outcome_category,
-        -- bands with inclusive upper bounds, on elapsed seconds
-        case when found_at is null then 'still_missing'
-             when epoch(found_at) - epoch(reported_at) <= 8 * 3600 then '0-8h'
-             when epoch(found_at) - epoch(reported_at) <= 24 * 3600 then '8-24h'
-             when epoch(found_at) - epoch(reported_at) <= 48 * 3600 then '24-48h'
-             when epoch(found_at) - epoch(reported_at) <= 7 * 86400 then '2-7d'
-             when epoch(found_at) - epoch(reported_at) <= 28 * 86400 then '7-28d'
-             when epoch(found_at) - epoch(reported_at) <= 365 * 86400 then '28d-1y'
-             else 'over_1y' end as duration_band,
-        case when found_at is null then 'still_missing'
-             when found_by is null then 'not_recorded'
-             else found_by end as found_by_category,
+        found_category(found_at, outcome) as outcome_category,
+        duration_band(reported_at, found_at) as duration_band,
+        found_category(found_at, found_by) as found_by_category,
         case when missing_from_type in ('childrens_home', 'foster_care', 'adult_care_home', 'hospital',
                                         'mental_health_unit', 'supported_accommodation')
              then missing_from_type end as care_type,
         found_at is null or found_at >= $year_end as open_at_year_end,
-        [
-            case when flag_cse then 'cse' end,
-            case when flag_cce then 'cce' end,
-            case when flag_trafficking then 'trafficking' end,
-            case when flag_mental_health then 'mental_health' end,
-            case when flag_suicidal then 'suicidal' end,
-            case when flag_dementia then 'dementia' end,
-            case when flag_learning_disability then 'learning_disability' end
-        ] as flags
+        flag_codes(flag_cse, flag_cce, flag_trafficking, flag_mental_health, flag_suicidal,
+                   flag_dementia, flag_learning_disability) as flags
     from in_year
 ),
 
