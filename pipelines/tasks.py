@@ -83,7 +83,7 @@ def extracts_already_loaded(paths: list[Path], db_path: Path) -> dict[Path, int]
     """Of ``paths``, those whose exact bytes a committed load read, with that load's id
     (the load log, sql/orchestration/loaded_extracts.sql)."""
     from profiles.db import query_df
-    from profiles.ingest.readers import sha256_of
+    from profiles.files import sha256_of
 
     digests = {path: sha256_of(path) for path in paths}
     with database(db_path) as con:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from profiles.reports.output import sha256_of
+from profiles.files import sha256_of
 
 
 def _cell(value: object) -> str:

@@ -15,7 +15,6 @@ must be the ones asked for, and every file sent must match its SHA-256.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 from profiles.config import ConfigError
 from profiles.errors import MisperError
+from profiles.files import sha256_of
 
 
 class BundleError(MisperError):
@@ -79,14 +79,6 @@ class ReportBundle:
     @property
     def files(self) -> tuple[BundleFile, BundleFile]:
         return (self.summary, self.document)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def report_kind(name: str, *, list_name: str) -> ReportKind:
@@ -147,7 +139,7 @@ def _verified_file(folder: Path, name: str, hashes: dict[str, str], manifest_pat
         raise BundleError(f"{path}: file not found")
     if name not in hashes:
         raise BundleError(f"{manifest_path}: files: '{name}' is not listed")
-    actual = sha256_file(path)
+    actual = sha256_of(path)
     if actual != hashes[name]:
         raise BundleError(
             f"{path}: SHA-256 {actual[:12]}... does not match {MANIFEST_FILE} "

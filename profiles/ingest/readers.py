@@ -9,7 +9,6 @@ A CSV row with the wrong number of fields is not dropped: it is returned in
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from profiles.errors import InputError
+from profiles.files import sha256_of
 from profiles.ingest.mapping import Mapping
 
 ROW_COLUMN = "__row"
@@ -47,14 +47,6 @@ class SourceTable:
     @property
     def rows_read(self) -> int:
         return self.table.num_rows + len(self.malformed)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _decode(raw: bytes, path: Path, encoding: str) -> tuple[str, str]:

@@ -11,7 +11,7 @@ It is written last, so a folder with a manifest was written completely.
 
 from __future__ import annotations
 
-import hashlib
+
 import json
 from collections.abc import Iterable
 from datetime import date
@@ -19,17 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from profiles.files import sha256_of
 from profiles.reports.objects import Table
 
 MANIFEST_FILE = "manifest.json"
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def csv_frame(table: Table) -> pd.DataFrame:
