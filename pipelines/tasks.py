@@ -121,6 +121,24 @@ def geocode_new_episodes(settings: Settings, db_path: Path):
         return geocode_episodes(con, settings)
 
 
+@task(name="write the unmatched locations list", cache_policy=NO_CACHE, **IO_RETRY)
+def write_unmatched_list(db_path: Path, out_path: Path) -> Path:
+    """``profiles.geo.files.write_unmatched``: locations no step could place, with counts (police)."""
+    from profiles.geo.files import write_unmatched
+
+    with database(db_path, read_only=True) as con:
+        return write_unmatched(con, out_path).path
+
+
+@task(name="write the quarantine list", cache_policy=NO_CACHE, **IO_RETRY)
+def write_quarantine_list(db_path: Path, out_path: Path) -> Path:
+    """``profiles.ingest.review.quarantine_report``: every quarantined row with its reasons (police)."""
+    from profiles.ingest.review import quarantine_report
+
+    quarantine_report(db_path, out_path)
+    return out_path
+
+
 # ---- analysis and reports (read-only) ----------------------------------------------------
 
 

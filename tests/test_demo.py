@@ -78,6 +78,11 @@ def test_demo_runs_the_main_job_prints_where_everything_is_and_a_rerun_changes_n
     emls = sorted((out / "outbox").glob("*.eml"))
     assert len(emls) == 3 and "3 .eml file(s) in out/outbox" in first.stdout  # a dry run: nothing sent
     assert "Imported reference data from" in first.stdout
+    # lists for an analyst to fix at source: every quarantined row with its reasons, the unmatched places
+    quarantined = (out / "data_quality" / "quarantined_rows.csv").read_text()
+    assert "for an analyst (police): out/data_quality/quarantined_rows.csv" in first.stdout
+    assert quarantined.startswith("load_id,record_type,file,row_number,record_key,reasons,row_as_read")
+    assert (out / "data_quality" / "unmatched_locations.csv").exists()
     assert "Traceback" not in first.stdout + first.stderr
     data, files = data_snapshot(tmp_path / "misper.duckdb"), report_files(out)
     assert data["episodes"] and data["episode_locations"]

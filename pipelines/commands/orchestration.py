@@ -79,6 +79,8 @@ def demo_text(run, db_path: Path) -> str:  # noqa: ANN001 - pipelines.flows.Demo
         lines.append(f"  {m.reference_note}")
     if m.geocoding is not None:
         lines.append(f"  {m.geocoding.summary_text()}")
+    for path in m.review_lists:
+        lines.append(f"  for an analyst (police): {_rel(path)}")
     if m.figures is not None:
         lines.append(f"  {m.period}: {m.figures.incidents:,} reports of {m.figures.individuals:,} people")
     lines.append(f"Problem profile {m.period} (produced {m.run_date.isoformat()}):")

@@ -51,6 +51,7 @@ class MonthlyRun:
     figures: object | None = None                        # profiles.analysis.demand.YearOnYear
     profile: dict[str, list[Path]] = field(default_factory=dict)
     shares: list[Path] = field(default_factory=list)
+    review_lists: list[Path] = field(default_factory=list)  # unmatched locations, quarantined rows
     delivery: object | None = None                       # profiles.delivery.DeliveryRun
     summary: RunSummary | None = None
 
@@ -189,6 +190,13 @@ def monthly_problem_profile(
             summary.figure("reference data", run.reference_note)
         run.geocoding = tasks.geocode_new_episodes(settings, db_path)
         summary.figure("geocoding", run.geocoding.summary_text())
+        # lists for an analyst to fix at source (police-restricted: text as recorded)
+        review = settings.output_dir / "data_quality"
+        run.review_lists = [
+            tasks.write_unmatched_list(db_path, review / "unmatched_locations.csv"),
+            tasks.write_quarantine_list(db_path, review / "quarantined_rows.csv"),
+        ]
+        summary.add_files("data-quality lists (police)", run.review_lists)
 
     # readers
     run.profile = tasks.render_profile(
