@@ -21,7 +21,7 @@ def ingest(
 
     (result,) = run_flow("ingest_extracts", files=[str(f) for f in files], mapping=mapping, progress=not as_json)
     if as_json:
-        out.print_json(json.dumps(result.as_json()))
+        typer.echo(json.dumps(result.as_json(), indent=2))  # plain JSON, never coloured
     else:
         out.print(result.summary_text(), highlight=False)
 
