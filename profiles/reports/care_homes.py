@@ -23,7 +23,7 @@ from profiles.config import Settings
 from profiles.periods import Month
 from profiles.reports import charts
 from profiles.reports.objects import Figure, Report, Section, Table
-from profiles.reports.render import marking_for
+from profiles.reports.render import report_for
 
 COLUMNS = (
     "site_id", "site_ref", "name", "type", "lad_code", "incidents", "individuals", "repeat_individuals",
@@ -135,15 +135,13 @@ def build_report(summary: pd.DataFrame, monthly: pd.DataFrame, month: Month, set
         tables=(summary_table(summary, la_names),),
         figures=(figure,) if figure else (),
     )
-    return Report(
+    return report_for(
+        settings,
+        audience="police",
         kind="care_home_summary",
         title="Care-home summary",
         subtitle="For regulator referral decisions",
-        force_name=settings.force.name,
         period_label=month.title,
-        audience="police",
-        marking=marking_for(settings, "police"),
-        synthetic=settings.force.synthetic,
         run_date=run_date,
         sections=(section,),
         attribution=attribution,

@@ -35,7 +35,7 @@ from profiles.reports.disclosure import SiteLabeller, check_columns, check_files
 from profiles.reports.objects import AUDIENCES, Audience, Figure, KeyFinding, Report, Section, Table
 from profiles.reports.output import write_manifest, write_table_csv
 from profiles.reports.profile_data import ProfileData, gather
-from profiles.reports.render import Renderer, marking_for
+from profiles.reports.render import Renderer, report_for
 from profiles.reports.safety import sensitive_values
 
 #: The sections of the profile, in order (issue 5 and ../shared/DOMAIN.md).
@@ -874,15 +874,13 @@ def build_profile(data: ProfileData, audience: Audience, run_date: date) -> Repo
     for table in (t for s in sections for t in s.tables):
         check_columns(table.data.columns, audience, where=f"table {table.id}")
     settings = data.settings
-    return Report(
+    return report_for(
+        settings,
+        audience=audience,
         kind="problem_profile",
         title="Missing persons problem profile",
         subtitle=f"{data.month.title} · {audience} edition",
-        force_name=settings.force.name,
         period_label=data.month.title,
-        audience=audience,
-        marking=marking_for(settings, audience),
-        synthetic=settings.force.synthetic,
         run_date=run_date,
         sections=sections,
         attribution=tuple(data.attribution),

@@ -37,6 +37,18 @@ def marking_for(settings: Settings, audience: Audience) -> str:
     }[audience]
 
 
+def report_for(settings: Settings, *, audience: Audience, **fields) -> Report:
+    """A Report for ``audience`` with the force's name, the audience's marking and the
+    SYNTHETIC flag taken from ``settings`` (so every document states them alike)."""
+    return Report(
+        force_name=settings.force.name,
+        audience=audience,
+        marking=marking_for(settings, audience),
+        synthetic=settings.force.synthetic,
+        **fields,
+    )
+
+
 # ---- filters (pure functions; registered once on the environment) ----------------
 
 

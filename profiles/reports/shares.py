@@ -27,7 +27,7 @@ from profiles.periods import LONDON, Month
 from profiles.reports.disclosure import POLICE_ONLY_COLUMNS, check_columns, check_files
 from profiles.reports.objects import Report, Section, Table
 from profiles.reports.output import write_manifest
-from profiles.reports.render import Renderer, marking_for
+from profiles.reports.render import Renderer, marking_for, report_for
 from profiles.reports.safety import sensitive_values
 
 #: Fields a share may name (the columns of sql/reports/share_children.sql after the authority).
@@ -127,15 +127,13 @@ def _cover(share: AuthorityShare, month: Month, fields: list[str], settings: Set
             ),
         ),
     )
-    return Report(
+    return report_for(
+        settings,
+        audience="partner",
         kind="share_cover",
         title="Children missing from home and care: data share",
         subtitle=share.display_name,
-        force_name=settings.force.name,
         period_label=month.title,
-        audience="partner",
-        marking=marking_for(settings, "partner"),
-        synthetic=settings.force.synthetic,
         run_date=run_date,
         sections=(about,),
         contents=False,
@@ -172,15 +170,13 @@ def _index(shares: list[AuthorityShare], unassigned: int, month: Month, settings
         tables=(Table(id="shares", caption="Files written", data=data, notes=notes,
                       count_columns=("children", "episodes")),),
     )
-    return Report(
+    return report_for(
+        settings,
+        audience="police",
         kind="share_index",
         title="Partner data shares: index",
         subtitle=month.title,
-        force_name=settings.force.name,
         period_label=month.title,
-        audience="police",
-        marking=marking_for(settings, "police"),
-        synthetic=settings.force.synthetic,
         run_date=run_date,
         sections=(section,),
         contents=False,

@@ -28,7 +28,7 @@ from profiles.errors import CheckFailed
 from profiles.periods import FinancialYear
 from profiles.reports.objects import Report, Section, Table
 from profiles.reports.output import write_manifest
-from profiles.reports.render import Renderer, marking_for
+from profiles.reports.render import Renderer, marking_for, report_for
 
 RETURN_COLUMNS = ["table", "child_adult", "gender", "category", "calls", "incidents", "individuals"]
 CHILD_ADULT = ("child", "adult", "unknown", "all")
@@ -191,15 +191,13 @@ def build_report(frame: pd.DataFrame, year: FinancialYear, settings: Settings, r
                 ),
             )
         )
-    return Report(
+    return report_for(
+        settings,
+        audience="police",
         kind="ukmpu_return",
         title="UK Missing Persons Unit annual return",
         subtitle=f"Financial year {year.label}",
-        force_name=settings.force.name,
         period_label=f"Financial year {year.label}",
-        audience="police",
-        marking=marking_for(settings, "police"),
-        synthetic=settings.force.synthetic,
         run_date=run_date,
         sections=tuple(sections),
     )
