@@ -217,3 +217,16 @@ def test_attribution_covers_the_datasets_the_locations_used(world):  # noqa: F81
     lines = attribution_lines_in_use(con)
     assert any("Royal Mail" in line for line in lines)
     assert not any("GeoNames" in line for line in lines)
+
+
+def test_geocode_command_names_a_missing_input_before_doing_anything(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    db = tmp_path / "db.duckdb"
+    result = CliRunner().invoke(app, ["--db", str(db), "geocode", "--input", str(tmp_path / "nope.csv"),
+                                      "--out", str(tmp_path / "out.csv")])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {tmp_path / 'nope.csv'}: file not found"
+    assert not db.exists()  # no reference import into a new database for nothing

@@ -52,8 +52,11 @@ def geocode(
     if input is None or out_file is None:
         out.print(ctx.get_help())
         raise typer.Exit(0 if input is None and out_file is None else 2)
+    from profiles.errors import InputError
     from profiles.geo.files import ensure_reference, geocode_csv
 
+    if not input.is_file():  # before any reference import: say what is wrong first
+        raise InputError(f"{input}: file not found")
     con = connect(state.db_path)
     note = ensure_reference(con, state.settings)
     if note:
