@@ -231,6 +231,9 @@ def ingest_files(
     now = now or datetime.now(timezone.utc)
     pseudonym_key, _ = settings.pseudonym_key()
 
+    for f in files:  # a missing file is named before anything starts
+        if not Path(f).is_file():
+            raise InputError(f"{f}: file not found" if not Path(f).is_dir() else f"{f}: is a folder, not a file")
     with _progress(progress) as bar:
         # 1. Read and map every file first: a refused file loads nothing.
         task = bar.add_task("reading", total=len(files))
