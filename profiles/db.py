@@ -11,7 +11,8 @@ Timestamps are ``TIMESTAMPTZ`` and every connection works in Europe/London, so
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,16 @@ def run_sql(
 ) -> duckdb.DuckDBPyConnection:
     """Execute ``sql/<name>`` with named parameters; returns the cursor."""
     return con.execute(read_sql(name), dict(params) if params else None)
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame: Any) -> Iterator[None]:
+    """``frame`` (a DataFrame or Arrow table) visible to SQL as ``name`` for the block."""
+    con.register(name, frame)
+    try:
+        yield
+    finally:
+        con.unregister(name)
 
 
 def split_statements(sql: str) -> list[str]:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from profiles.canonical import FLAG_COLUMNS
 from profiles.config import ConfigError, Settings
-from profiles.db import query_df, read_sql, run_sql, used_params
+from profiles.db import query_df, read_sql, registered, run_sql, used_params
 
 #: Vulnerability flag codes, in canonical order, as the people outputs spell them ("cse;cce").
 FLAG_CODES: tuple[str, ...] = tuple(f.removeprefix("flag_") for f in FLAG_COLUMNS if f.startswith("flag_"))
@@ -61,8 +61,5 @@ def identify(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFram
     if "person_key" not in frame.columns:
         raise ValueError("identify(): the frame has no person_key column")
     rows = frame.reset_index(drop=True).assign(_row=range(len(frame)))
-    con.register("people_frame", rows)
-    try:
+    with registered(con, "people_frame", rows):
         return query_df(con, "reports/people_identify.sql")
-    finally:
-        con.unregister("people_frame")

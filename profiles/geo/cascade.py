@@ -31,7 +31,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from profiles.config import Settings
-from profiles.db import query_df, run_sql
+from profiles.db import query_df, registered, run_sql
 from profiles.geo.boundaries import AreaIndex
 from profiles.geo.crs import bng_to_wgs84, classify_coordinates, decimals_precision_m, wgs84_to_bng
 from profiles.geo.normalise import normalise_one, prepare_inputs
@@ -145,11 +145,8 @@ def step_postcode(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
     if todo.empty:
         return _empty()
     frame = todo.reset_index()
-    ctx.con.register("_geo_postcodes_in", frame)
-    try:
+    with registered(ctx.con, "_geo_postcodes_in", frame):
         found = query_df(ctx.con, "geo/lookup_postcodes.sql")
-    finally:
-        ctx.con.unregister("_geo_postcodes_in")
     if found.empty:
         return _empty()
     found = found.set_index("input_key")
@@ -259,11 +256,8 @@ def step_partial_postcode(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame
     if todo.empty:
         return _empty()
     frame = todo.reset_index()
-    ctx.con.register("_geo_partials_in", frame)
-    try:
+    with registered(ctx.con, "_geo_partials_in", frame):
         found = query_df(ctx.con, "geo/lookup_partials.sql")
-    finally:
-        ctx.con.unregister("_geo_partials_in")
     if found.empty:
         return _empty()
     found = found.set_index("input_key")
@@ -339,20 +333,14 @@ def geocode_keys(
     cached = pd.DataFrame()
     if use_cache and len(uniq):
         keys = pd.DataFrame({"input_key": uniq.index})
-        con.register("_geo_keys_in", keys)
-        try:
+        with registered(con, "_geo_keys_in", keys):
             cached = query_df(con, "geo/cache_lookup.sql").set_index("input_key")
-        finally:
-            con.unregister("_geo_keys_in")
     todo = uniq.drop(index=cached.index.intersection(uniq.index)) if len(cached) else uniq
     fresh = run_cascade(todo, ctx) if len(todo) else pd.DataFrame()
     if use_cache and len(fresh):
         frame = fresh.reset_index()
-        con.register("_geo_cache_in", frame)
-        try:
+        with registered(con, "_geo_cache_in", frame):
             run_sql(con, "geo/cache_store.sql")
-        finally:
-            con.unregister("_geo_cache_in")
     parts = [p for p in (cached, fresh) if len(p)]
     if not parts:
         return pd.DataFrame(columns=OUTPUT_COLUMNS + ["matched_text"]).rename_axis("input_key")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from profiles.config import Settings
-from profiles.db import query_df, run_sql
+from profiles.db import query_df, registered, run_sql
 from profiles.errors import InputError, MisperError
 from profiles.geo.boundaries import AreaIndex
 from profiles.geo.cascade import GeoContext, _online_for, geocode_keys
@@ -85,11 +85,8 @@ def geocode_episodes(con: duckdb.DuckDBPyConnection, settings: Settings) -> Geoc
         state = todo[["incident_id", "record_hash", "overrides_hash"]].assign(import_id=version)
         con.execute("begin transaction")
         try:
-            con.register("_geo_locations_in", out)
-            con.register("_geo_state_in", state)
-            run_sql(con, "geo/episode_locations_replace.sql")
-            con.unregister("_geo_locations_in")
-            con.unregister("_geo_state_in")
+            with registered(con, "_geo_locations_in", out), registered(con, "_geo_state_in", state):
+                run_sql(con, "geo/episode_locations_replace.sql")
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
@@ -169,9 +166,8 @@ def import_overrides(con: duckdb.DuckDBPyConnection, path: Path) -> int:
         rows.append({"incident_id": r["incident_id"].strip(), "role": r["role"].strip(), "easting": e,
                      "northing": n, "note": r.get("note", "") or None})
     if rows:
-        con.register("_geo_overrides_in", pd.DataFrame(rows))
-        run_sql(con, "geo/overrides_import.sql")
-        con.unregister("_geo_overrides_in")
+        with registered(con, "_geo_overrides_in", pd.DataFrame(rows)):
+            run_sql(con, "geo/overrides_import.sql")
     return len(rows)
 
 

@@ -29,7 +29,7 @@ import shapely
 
 from profiles.canonical import MISSING_FROM_TYPES
 from profiles.config import Settings
-from profiles.db import query_df, run_sql
+from profiles.db import query_df, registered, run_sql
 from profiles.errors import InputError
 from profiles.geo import boundaries as bnd
 from profiles.geo.attribution import attribution_for
@@ -134,9 +134,8 @@ def import_reference(con: duckdb.DuckDBPyConnection, directory: Path | str, *, s
         _import_care_homes(con, by_kind.get("cqc", []), add_source, index, result)
         _import_user_sites(con, by_kind.get("user_sites", []), add_source, result)
         frame = pd.DataFrame(sources)
-        con.register("_ref_sources_in", frame)
-        run_sql(con, "geo/ref_insert_sources.sql")
-        con.unregister("_ref_sources_in")
+        with registered(con, "_ref_sources_in", frame):
+            run_sql(con, "geo/ref_insert_sources.sql")
         run_sql(con, "geo/ref_set_meta.sql", {"key": "import_id", "value": import_id})
         run_sql(con, "geo/cache_clear.sql")  # results may differ with the new reference
         run_sql(con, "geo/ref_set_meta.sql", {"key": "reference_dir", "value": str(directory)})
@@ -173,16 +172,14 @@ def _import_boundaries(con, files: list[Found], add_source, result: ImportResult
             }))
     if rows:
         frame = pd.concat(rows, ignore_index=True)
-        con.register("_ref_boundaries_in", frame)
-        run_sql(con, "geo/ref_insert_boundaries.sql")
-        con.unregister("_ref_boundaries_in")
+        with registered(con, "_ref_boundaries_in", frame):
+            run_sql(con, "geo/ref_insert_boundaries.sql")
     lads = bnd.load_boundaries(con, "lad")
     pfas = bnd.load_boundaries(con, "pfa")
     if not lads.empty and not pfas.empty:
         lookup = bnd.lad_to_pfa(lads, pfas)
-        con.register("_ref_lad_pfa_in", lookup)
-        run_sql(con, "geo/ref_insert_lad_pfa.sql")
-        con.unregister("_ref_lad_pfa_in")
+        with registered(con, "_ref_lad_pfa_in", lookup):
+            run_sql(con, "geo/ref_insert_lad_pfa.sql")
     elif not files:
         result.warnings.append("no boundaries found: areas (force, LAD, ward, LSOA) will be empty")
 
@@ -215,9 +212,8 @@ def _import_postcodes(con, files: list[Found], add_source, index: bnd.AreaIndex)
     areas = index.assign(frame["easting"], frame["northing"])
     for col in areas.columns:
         frame[col] = areas[col].values
-    con.register("_ref_postcodes_in", frame)
-    run_sql(con, "geo/ref_insert_postcodes.sql")
-    con.unregister("_ref_postcodes_in")
+    with registered(con, "_ref_postcodes_in", frame):
+        run_sql(con, "geo/ref_insert_postcodes.sql")
 
 
 def _import_partials(con) -> None:
@@ -226,9 +222,8 @@ def _import_partials(con) -> None:
         return
     lon, lat = bng_to_wgs84(frame["easting"], frame["northing"])
     frame["lon"], frame["lat"] = lon, lat
-    con.register("_ref_partials_in", frame)
-    run_sql(con, "geo/ref_insert_partials.sql")
-    con.unregister("_ref_partials_in")
+    with registered(con, "_ref_partials_in", frame):
+        run_sql(con, "geo/ref_insert_partials.sql")
 
 
 # ---- gazetteers -------------------------------------------------------------------------
@@ -316,9 +311,8 @@ def _import_places(con, names_files: list[Found], geonames_files: list[Found], a
     areas = index.assign(places["easting"], places["northing"])
     places["force_area"] = areas["force_area"].values
     places["lad_code"] = areas["lad_code"].values
-    con.register("_ref_places_in", places)
-    run_sql(con, "geo/ref_insert_places.sql")
-    con.unregister("_ref_places_in")
+    with registered(con, "_ref_places_in", places):
+        run_sql(con, "geo/ref_insert_places.sql")
 
 
 # ---- sites ------------------------------------------------------------------------------
@@ -366,9 +360,8 @@ def _import_care_homes(con, files: list[Found], add_source, index, result: Impor
     homes = homes.sort_values("vintage", ascending=False).drop_duplicates("_key")
     homes["cqc_location_id"] = homes["cqc_location_id"].astype(object).fillna(homes["_key"].map(ids).astype(object))
     homes = homes.drop(columns=["_key", "area_code"]).sort_values(["source_id", "source_row"])
-    con.register("_ref_care_homes_in", homes)
-    run_sql(con, "geo/ref_insert_care_homes.sql")
-    con.unregister("_ref_care_homes_in")
+    with registered(con, "_ref_care_homes_in", homes):
+        run_sql(con, "geo/ref_insert_care_homes.sql")
 
 
 def _import_user_sites(con, files: list[Found], add_source, result: ImportResult) -> None:
@@ -411,9 +404,8 @@ def _import_user_sites(con, files: list[Found], add_source, result: ImportResult
     if not frames:
         return
     sites = pd.concat(frames, ignore_index=True).drop_duplicates("site_ref", keep="last")
-    con.register("_ref_user_sites_in", sites)
-    run_sql(con, "geo/ref_insert_user_sites.sql")
-    con.unregister("_ref_user_sites_in")
+    with registered(con, "_ref_user_sites_in", sites):
+        run_sql(con, "geo/ref_insert_user_sites.sql")
 
 
 def current_import_id(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -21,7 +21,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from profiles.config import Settings
-from profiles.db import query_df, run_sql
+from profiles.db import query_df, registered, run_sql
 from profiles.geo.boundaries import AreaIndex
 from profiles.geo.crs import bng_to_wgs84
 from profiles.geo.normalise import normalise_text
@@ -80,9 +80,8 @@ def build_sites_register(
     if not in_transaction:
         con.execute("begin transaction")
     try:
-        con.register("_sites_in", sites)
-        run_sql(con, "geo/sites_replace_register.sql")
-        con.unregister("_sites_in")
+        with registered(con, "_sites_in", sites):
+            run_sql(con, "geo/sites_replace_register.sql")
         previous = query_df(con, "geo/ref_get_meta.sql", {"key": "sites_version"})
         if previous.empty or previous["value"].iloc[0] != version:
             # matches against the old register are stale
@@ -275,7 +274,6 @@ def refresh_candidate_sites(con: duckdb.DuckDBPyConnection, settings: Settings) 
         groups["lon"], groups["lat"] = lon, lat
     else:
         groups["lon"] = groups["lat"] = pd.Series(dtype="float64")
-    con.register("_candidates_in", groups)
-    run_sql(con, "geo/candidate_sites_apply.sql")
-    con.unregister("_candidates_in")
+    with registered(con, "_candidates_in", groups):
+        run_sql(con, "geo/candidate_sites_apply.sql")
     return len(groups)

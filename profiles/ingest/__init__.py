@@ -23,7 +23,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from profiles import canonical
 from profiles.config import Settings
-from profiles.db import connect, run_script
+from profiles.db import connect, registered, run_script
 from profiles.errors import InputError
 from profiles.ingest.mapping import Mapping, load_mapping
 from profiles.ingest.pseudonymise import person_keys_table
@@ -282,18 +282,17 @@ def ingest_files(
 
             counts = _count(con, sources)
             for source, _, _ in sources:
-                con.register("source_rows", source.table)
-                run_script(
-                    con,
-                    "staging/quarantine_load.sql",
-                    {
-                        "load_id": load_id,
-                        "record_type": spec.name,
-                        "file": str(source.path),
-                        "sha256": source.sha256,
-                    },
-                )
-                con.unregister("source_rows")
+                with registered(con, "source_rows", source.table):
+                    run_script(
+                        con,
+                        "staging/quarantine_load.sql",
+                        {
+                            "load_id": load_id,
+                            "record_type": spec.name,
+                            "file": str(source.path),
+                            "sha256": source.sha256,
+                        },
+                    )
                 _quarantine_malformed(con, load_id, spec.name, source)
             result = LoadResult(load_id, spec.name, mapping_obj.name, counts)
             _log(con, result, sources, now)
@@ -343,13 +342,12 @@ def _quarantine_malformed(con, load_id: int, record_type: str, source: SourceTab
             "text": pa.array([json.dumps({"text": m.text}) for m in source.malformed], pa.string()),
         }
     )
-    con.register("malformed_rows", rows)
-    run_script(
-        con,
-        "staging/quarantine_malformed.sql",
-        {"load_id": load_id, "record_type": record_type, "file": str(source.path), "sha256": source.sha256},
-    )
-    con.unregister("malformed_rows")
+    with registered(con, "malformed_rows", rows):
+        run_script(
+            con,
+            "staging/quarantine_malformed.sql",
+            {"load_id": load_id, "record_type": record_type, "file": str(source.path), "sha256": source.sha256},
+        )
 
 
 def _log(con, result: LoadResult, sources, now: datetime) -> None:
