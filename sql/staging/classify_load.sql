@@ -1,6 +1,6 @@
 -- Classify every row of a staged load: duplicate, quarantined, loaded, updated or unchanged.
 -- Grain: one row per input row (staged).
--- Inputs: staged (from stg_<type>.sql: record_key, reasons, fingerprint, record_hash, __seq),
+-- Inputs: staged (from stg_<type>.sql: record_key, reasons, keep_raw, fingerprint, record_hash, __seq),
 --         current_records (record_key, record_hash of what the database already holds).
 -- Parameters: $key_name (the key column's name, for the message).
 -- Rules: a row repeating an earlier row of the same load exactly (same fingerprint) is a

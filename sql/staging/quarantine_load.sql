@@ -1,14 +1,13 @@
 -- Quarantine the invalid or conflicting rows of one file of a load, with every reason and the
--- row as read (under the file's own headers, as JSON; police-restricted like the database).
+-- row as read (under the file's own headers, as JSON; police-restricted like the database)
+-- unless staging says not to keep it (keep_raw: a weeded episode is not kept again).
 -- Grain: one row per quarantined input row.
 -- Inputs: load_classified, source_rows (the file as read, with __row).
 -- Parameters: $load_id, $record_type, $file, $sha256.
 -- A row already quarantined from the same file content (same SHA-256) is not added again.
 insert into quarantine
 select $load_id, $record_type, c.__file, $sha256, c.__row, c.record_key, c.all_reasons,
-       -- a weeded episode's personal details are not kept again, even in quarantine
-       case when len(list_filter(c.all_reasons, lambda r: starts_with(r, 'incident_id: weeded'))) > 0
-            then null else j.raw end
+       case when c.keep_raw then j.raw end
 from load_classified c
 left join (select __row, to_json(source_rows) as raw from source_rows) j on j.__row = c.__row
 where c.load_outcome = 'quarantined' and c.__file = $file

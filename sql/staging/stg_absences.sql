@@ -2,7 +2,7 @@
 -- Grain: one row per input row (raw_load), valid or not.
 -- Inputs: raw_load (absence columns as text, plus __file, __row, __seq).
 -- Parameters: $tz, $datetime_formats, $future_limit, $earliest, $map_flag.
--- Output: typed columns, reasons, fingerprint (raw values), record_hash (typed values).
+-- Output: typed columns, reasons, keep_raw, fingerprint (raw values), record_hash (typed values).
 
 create or replace temp table staged as
 with cleaned as (
@@ -62,6 +62,7 @@ select
     __file, __row, __seq,
     absence_id as record_key,
     reasons,
+    true as keep_raw,
     md5(concat_ws(chr(31),
         coalesce(absence_id_raw, chr(0)), coalesce(person_id_raw, chr(0)),
         coalesce(site_ref_raw, chr(0)), coalesce(site_name_raw, chr(0)),

@@ -8,7 +8,8 @@
 --   $missing_from_codes, $found_by_codes, $outcome_codes) and code tables
 --   ($map_gender, $map_ethnicity, $map_risk, $map_missing_from_type, $map_found_by,
 --   $map_outcome, $map_flag) as lists of {k, v} (keys lower case).
--- Output: typed columns, reasons (list of text; empty = valid), fingerprint (of the raw
+-- Output: typed columns, reasons (list of text; empty = valid), keep_raw (whether quarantine
+--   may keep the row as read), fingerprint (of the raw
 --   values: equal fingerprints = exact duplicate rows), record_hash (of the typed values).
 
 create or replace temp table staged as
@@ -239,6 +240,7 @@ select
     __file, __row, __seq,
     incident_id as record_key,
     reasons,
+    not was_weeded as keep_raw,  -- a weeded episode's row is not kept again, even in quarantine
     md5(concat_ws(chr(31),
         coalesce(incident_id_raw, chr(0)), coalesce(person_id_raw, chr(0)),
         coalesce(reported_at_raw, chr(0)), coalesce(last_seen_at_raw, chr(0)),
