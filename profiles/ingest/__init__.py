@@ -263,7 +263,6 @@ def ingest_files(
                 offset += mapped.num_rows
             raw_load = pa.concat_tables(tables)
             con.register("raw_load", raw_load)
-            run_script(con, "staging/macros.sql")
             run_script(con, spec.staging_sql, staging_params(mapping_obj, spec, settings, now))
             bar.advance(steps)
             run_script(con, f"staging/current_{spec.table}.sql")

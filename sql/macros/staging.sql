@@ -1,5 +1,6 @@
 -- Macros for typing and validating text extracts (staging).
 -- Grain: scalar helpers, no table. Inputs: none. Parameters: none (values come as macro arguments).
+-- Installed on every connection (profiles.db.connect), with the other files in sql/macros/.
 
 -- Empty or blank text is "not given".
 create or replace temp macro clean(v) as nullif(trim(v), '');
