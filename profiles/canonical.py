@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from profiles.categories import RISK_CODES
+
 ColumnType = Literal["text", "datetime", "date", "integer", "number", "code", "boolean"]
 
-RISK_CODES = ("high", "medium", "low", "no_apparent_risk")
-#: Order used for "highest grade": higher rank = more serious.
-RISK_RANK = {"no_apparent_risk": 0, "low": 1, "medium": 2, "high": 3}
+#: RISK_CODES (most serious first) and CARE_SETTING_TYPES come from profiles.categories,
+#: which reads them from sql/macros/categories.sql.
 GENDER_CODES = ("male", "female", "other", "unknown")
 ETHNICITY_CODES = ("IC1", "IC2", "IC3", "IC4", "IC5", "IC6", "IC9")
 MISSING_FROM_TYPES = (
@@ -27,15 +28,6 @@ MISSING_FROM_TYPES = (
     "supported_accommodation",
     "school",
     "other",
-)
-#: Missing-from types that are care settings (UKMPU table T10).
-CARE_SETTING_TYPES = (
-    "childrens_home",
-    "foster_care",
-    "adult_care_home",
-    "hospital",
-    "mental_health_unit",
-    "supported_accommodation",
 )
 FOUND_BY_CODES = (
     "own_accord",
@@ -136,3 +128,4 @@ COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
 DATETIME_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.type == "datetime")
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
+

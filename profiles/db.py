@@ -52,6 +52,22 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(path.read_text(encoding="utf-8"))
 
 
+#: The marts every report reads (temporary table macros), in dependency order.
+MARTS: tuple[str, ...] = (
+    "marts/area_names.sql",
+    "marts/episode_facts.sql",
+    "marts/open_episodes.sql",
+    "marts/episode_repeats.sql",
+    "marts/persons.sql",
+)
+
+
+def install_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """The facts layer (``sql/marts/``): temporary table macros over the schema's tables."""
+    for name in MARTS:
+        con.execute(read_sql(name))
+
+
 def connect(
     path: str | Path | None = None, *, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
@@ -74,6 +90,7 @@ def connect(
     if not read_only:
         apply_schema(con)
     install_macros(con)
+    install_marts(con)
     return con
 
 

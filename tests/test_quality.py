@@ -67,13 +67,15 @@ def test_open_episodes_by_risk_and_time_open(con, settings):
         dict(incident_id="O4", person="D", risk="low", reported_at="2023-01-01 10:00"),
         dict(incident_id="O5", person="E", risk="low", reported_at="2024-07-05 10:00"),  # after the period
         dict(incident_id="F1", person="F", risk="high", reported_at="2024-06-01 10:00", found_at="2024-06-01 12:00"),
+        # found exactly at the end of the period (00:00 London on 1 July): still open then
+        dict(incident_id="F2", person="G", risk="high", reported_at="2024-06-30 22:00", found_at="2024-07-01 00:00"),
     ])
     got = open_episodes(con, settings, JUNE).set_index("risk")
-    cols = ["open_episodes", "open_up_to_72h", "open_72h_to_28d", "open_28d_to_1y", "open_over_1y"]
-    assert got.loc["high", cols].tolist() == [1, 1, 0, 0, 0]
-    assert got.loc["medium", cols].tolist() == [2, 0, 1, 1, 0]
-    assert got.loc["low", cols].tolist() == [1, 0, 0, 0, 1]
-    assert got.loc["total", cols].tolist() == [4, 1, 1, 1, 1]
+    cols = ["open_episodes", "open_0-24h", "open_24-72h", "open_3-28d", "open_28d-1y", "open_over_1y"]
+    assert got.loc["high", cols].tolist() == [2, 1, 1, 0, 0, 0]
+    assert got.loc["medium", cols].tolist() == [2, 0, 0, 1, 1, 0]
+    assert got.loc["low", cols].tolist() == [1, 0, 0, 0, 0, 1]
+    assert got.loc["total", cols].tolist() == [5, 1, 1, 1, 1, 1]
     assert str(got.loc["total", "oldest_reported_at"])[:10] == "2023-01-01"
 
 

@@ -179,8 +179,8 @@ COMMON = {
     "data_quality": {
         "quality_completeness": ["field", "applies_to", "applicable", "recorded", "pct_recorded"],
         "quality_geocoding": ["role", "method", "locations", "share"],
-        "quality_open_episodes": ["risk", "open_episodes", "open_up_to_72h", "open_72h_to_28d", "open_28d_to_1y",
-                                  "open_over_1y"],
+        "quality_open_episodes": ["risk", "open_episodes", "open_0-24h", "open_24-72h", "open_3-28d",
+                                  "open_28d-1y", "open_over_1y"],
     },
     "recommendations": {},
     "methods": {},

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from profiles.analysis.places_common import require_tables
-from profiles.canonical import FOUND_BY_CODES, MISSING_FROM_TYPES, OUTCOME_CODES, RISK_CODES
+from profiles.canonical import FOUND_BY_CODES, MISSING_FROM_TYPES, OUTCOME_CODES
+from profiles.categories import AGE_BANDS, CHILD_ADULT as _GROUPS, DURATION_BANDS, FLAG_CODES, RISK_CODES
 from profiles.config import Settings
 from profiles.db import query_df
 from profiles.errors import MisperError
@@ -27,19 +28,19 @@ RUN_LENGTH = 8
 
 #: Every category of each breakdown, in display order (zero rows are kept).
 CATEGORY_ORDER: dict[str, tuple[str, ...]] = {
-    "age_band": ("0-11", "12-14", "15-17", "18-21", "22-39", "40-59", "60-79", "80+", "unknown"),
+    "age_band": AGE_BANDS,
     "gender": ("male", "female", "other", "unknown"),
     "ethnic_group": ("white", "black", "asian", "chinese_japanese_se_asian", "middle_eastern", "other_unknown"),
     "risk_initial": RISK_CODES,
     "risk_highest": RISK_CODES,
-    "duration_band": ("0-8h", "8-24h", "24-48h", "2-7d", "7-28d", "28d-1y", "over_1y", "still_missing"),
+    "duration_band": DURATION_BANDS,
     "found_by": (*FOUND_BY_CODES, "not_recorded", "still_missing"),
     "outcome": (*OUTCOME_CODES, "not_recorded", "still_missing"),
     "missing_from_type": (*MISSING_FROM_TYPES, "not_recorded"),
     "looked_after": ("yes", "no", "not_recorded"),
-    "vulnerability": ("cse", "cce", "trafficking", "mental_health", "suicidal", "dementia", "learning_disability"),
+    "vulnerability": FLAG_CODES,
 }
-CHILD_ADULT = ("all", "child", "adult", "unknown")
+CHILD_ADULT = ("all", *_GROUPS)
 
 
 # ---- trend -----------------------------------------------------------------------------
@@ -81,6 +82,17 @@ def chart_signals(values: np.ndarray, centre: float, ucl: float, lcl: float, run
     return out
 
 
+def change_on_last_year(now, last_year):
+    """``(change, relative_change)`` of ``now`` on the same month a year earlier: the one rule
+    for year-on-year change. ``relative_change`` is a fraction (0.25 = up 25%), None when last
+    year had none. Works on two numbers and on two aligned Series (NaN where last year had none).
+    """
+    change = now - last_year
+    if isinstance(last_year, pd.Series):
+        return change, change / last_year.where(last_year > 0)
+    return change, (change / last_year if last_year else None)
+
+
 def monthly_counts(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
     """Per month of ``period``: month (date), incidents, individuals, calls, child_incidents,
     adult_incidents (sql/reports/demand_monthly.sql)."""
@@ -111,9 +123,8 @@ def monthly_trend(
     baseline = shown["incidents"].to_numpy()[:-1]
     centre, ucl, lcl = xmr_limits(baseline)
     last_year = shown.pop("last_year").astype(int)
-    change = shown["incidents"] - last_year
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.where(last_year > 0, (change / last_year.where(last_year > 0)) * 100, np.nan)
+    change, relative = change_on_last_year(shown["incidents"], last_year)
+    pct = relative * 100
     result = pd.DataFrame(
         {
             "month": pd.to_datetime(shown["month"]).dt.strftime("%Y-%m"),
@@ -149,14 +160,13 @@ class YearOnYear:
 
     @property
     def change(self) -> int:
-        return self.incidents - self.last_year_incidents
+        return change_on_last_year(self.incidents, self.last_year_incidents)[0]
 
     @property
     def pct_change(self) -> float | None:
         """Percentage change in incidents; None when last year had none."""
-        if self.last_year_incidents == 0:
-            return None
-        return round(100.0 * self.change / self.last_year_incidents, 1)
+        relative = change_on_last_year(self.incidents, self.last_year_incidents)[1]
+        return None if relative is None else round(100.0 * relative, 1)
 
 
 def same_month_last_year(con: duckdb.DuckDBPyConnection, settings: Settings, period: Month) -> YearOnYear:

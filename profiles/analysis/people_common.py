@@ -11,24 +11,20 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from profiles.canonical import FLAG_COLUMNS
+from profiles.categories import FLAG_CODES
 from profiles.config import ConfigError, Settings
-from profiles.db import query_df, read_sql, registered, run_sql, used_params
-
-#: Vulnerability flag codes, in canonical order, as the people outputs spell them ("cse;cce").
-FLAG_CODES: tuple[str, ...] = tuple(f.removeprefix("flag_") for f in FLAG_COLUMNS if f.startswith("flag_"))
-
-_MARTS = ("marts/episode_repeats.sql", "marts/persons.sql")
-
+from profiles.db import install_marts as db_install_marts
+from profiles.db import query_df, read_sql, registered, used_params
 
 def install_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the people marts (temporary table macros) on ``con``; cheap and idempotent.
+    """Create the marts (temporary table macros) on ``con``; cheap and idempotent.
 
-    ``episode_repeats(window_days, threshold)``: one row per episode with its repeat count;
-    ``person_window(window_start, window_end)``: one row per person over a span of time.
+    ``profiles.db.connect`` installs them already; this re-installs them on a connection whose
+    tables were created after it opened. ``episode_repeats(window_days, threshold)``: one row
+    per episode with its repeat count; ``person_window(window_start, window_end)``: one row per
+    person over a span of time; both read ``episode_facts()``.
     """
-    for name in _MARTS:
-        run_sql(con, name)
+    db_install_marts(con)
 
 
 def people_query(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -> pd.DataFrame:

@@ -17,7 +17,6 @@ import pandas as pd
 
 from profiles.analysis.people_common import FLAG_CODES, check_codes, people_query, repeat_params
 from profiles.config import ConfigError, Settings
-from profiles.db import query_df
 from profiles.periods import Period
 
 # ---- cross-border -----------------------------------------------------------------------
@@ -43,16 +42,6 @@ class CrossBorder:
     out_of_area: pd.DataFrame
 
 
-def _lad_names(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
-    """LAD codes and names from the reference import, or empty lists before one."""
-    try:
-        frame = query_df(con, "reports/people_lad_names.sql")
-    except duckdb.CatalogException:
-        return [], []
-    frame = frame.dropna()
-    return frame["lad_code"].tolist(), frame["lad_name"].tolist()
-
-
 def cross_border(con: duckdb.DuckDBPyConnection, settings: Settings, period: Period) -> CrossBorder:
     """Cross-border persons and out-of-area placements for ``period`` (by reported_at).
 
@@ -63,10 +52,7 @@ def cross_border(con: duckdb.DuckDBPyConnection, settings: Settings, period: Per
     """
     base = {**period.params(), **repeat_params(settings)}
     persons = people_query(con, "reports/people_cross_border.sql", {**base, "own_force": settings.force.pfa_code})
-    codes, names = _lad_names(con)
-    out_of_area = people_query(
-        con, "reports/people_out_of_area.sql", {**base, "lad_codes": codes, "lad_names": names}
-    )
+    out_of_area = people_query(con, "reports/people_out_of_area.sql", base)
     return CrossBorder(persons=persons, out_of_area=out_of_area)
 
 

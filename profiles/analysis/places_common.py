@@ -75,7 +75,7 @@ def area_names(con: duckdb.DuckDBPyConnection, level: str) -> dict[str, str]:
     """
     if not table_exists(con, "ref_boundaries"):
         return {}
-    rows = query_df(con, "reports/places_area_names.sql", {"level": level})
+    rows = query_df(con, "geo/area_names.sql", {"level": level})
     return dict(zip(rows["code"], rows["name"]))
 
 

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from profiles.analysis.places_common import require_tables
+from profiles.categories import OPEN_BANDS
 from profiles.config import Settings
 from profiles.db import query_df
 from profiles.periods import Period
@@ -42,16 +43,24 @@ def geocoding_by_method(con: duckdb.DuckDBPyConnection, settings: Settings, peri
 
 
 def open_episodes(con: duckdb.DuckDBPyConnection, settings: Settings, period: Period) -> pd.DataFrame:
-    """Episodes with no found_at, reported before the end of ``period``, by initial risk.
+    """Episodes open at the end of ``period`` (the one definition, ``open_episodes_at``), by
+    initial risk and time open.
 
-    Columns: risk, open_episodes, open_up_to_72h, open_72h_to_28d, open_28d_to_1y,
-    open_over_1y (time open measured to the end of the period), oldest_reported_at; a
-    final ``total`` row.
+    Columns: risk, open_episodes, then ``open_<band>`` for each band of
+    ``profiles.categories.OPEN_BANDS`` (open_0-24h ... open_over_1y, time open measured to the
+    end of the period), oldest_reported_at; a final ``total`` row. Empty when none are open.
     """
     require_tables(con, "episodes")
-    table = query_df(con, "reports/quality_open_episodes.sql", {"period_end": period.end})
-    if table.empty:
-        return table
+    long = query_df(con, "reports/quality_open_episodes.sql", {"period_end": period.end})
+    if long.empty:
+        return pd.DataFrame(columns=["risk", "open_episodes", *(f"open_{b}" for b in OPEN_BANDS), "oldest_reported_at"])
+    risks = list(dict.fromkeys(long["risk"]))
+    wide = long.pivot_table(index="risk", columns="open_band", values="open_episodes", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(index=risks, columns=list(OPEN_BANDS), fill_value=0).astype(int)
+    table = pd.DataFrame({"risk": risks, "open_episodes": wide.sum(axis=1).to_numpy()})
+    for band in OPEN_BANDS:
+        table[f"open_{band}"] = wide[band].to_numpy()
+    table["oldest_reported_at"] = long.groupby("risk", sort=False)["oldest_reported_at"].min().reindex(risks).to_numpy()
     counts = [c for c in table.columns if c.startswith("open_")]
     total = {"risk": "total", **{c: int(table[c].sum()) for c in counts},
              "oldest_reported_at": table["oldest_reported_at"].min()}

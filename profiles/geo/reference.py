@@ -320,7 +320,7 @@ def _import_places(con, names_files: list[Found], geonames_files: list[Found], a
 def _import_care_homes(con, files: list[Found], add_source, index, result: ImportResult) -> None:
     if not files:
         return
-    lad_names = query_df(con, "geo/lad_names.sql")
+    lad_names = query_df(con, "geo/area_names.sql", {"level": "lad"})
     name_to_code = {str(n).strip().lower(): c for n, c in zip(lad_names["name"], lad_names["code"]) if n}
     known_codes = set(lad_names["code"])
     frames = []

@@ -18,7 +18,7 @@ import pandas as pd
 
 from profiles import db
 from profiles.analysis.places import prepare_site_episodes, site_monthly_incidents, site_ranking
-from profiles.canonical import CARE_SETTING_TYPES
+from profiles.categories import CARE_SETTING_TYPES
 from profiles.config import Settings
 from profiles.periods import Month
 from profiles.reports import charts

@@ -28,6 +28,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from profiles.analysis.demand import change_on_last_year
+from profiles.categories import OPEN_BANDS
 from profiles.config import Settings
 from profiles.periods import Month
 from profiles.reports import charts, maps
@@ -51,6 +53,7 @@ _WORDS = {
     "crime_victim": "Victim of crime", "sexual_offence_victim": "Victim of sexual offence",
     "crime_suspect": "Suspected of crime", "found_dead": "Found dead", "safe": "Found safe", "harmed": "Harm suffered",
     "chinese_japanese_se_asian": "Chinese, Japanese or SE Asian", "other_unknown": "Other or unknown",
+    "0-24h": "Up to 24 hours", "24-72h": "24 to 72 hours", "3-28d": "3 to 28 days",
     "over_1y": "Over 1 year", "28d-1y": "28 days to 1 year", "7-28d": "7 to 28 days", "2-7d": "2 to 7 days",
     "24-48h": "24 to 48 hours", "8-24h": "8 to 24 hours", "0-8h": "Up to 8 hours", "yes": "Yes", "no": "No",
     "childrens_home": "Children's home", "adult_care_home": "Adult care home", "mental_health_unit": "Mental health unit",
@@ -220,7 +223,7 @@ def _findings(ctx: Context, tables: dict[str, Table]) -> list[KeyFinding]:
     before = _shown(tables, "demand_monthly", "month", d.month.label, "same_month_last_year")
     head = f"{ctx.n(incidents)} reports involving {ctx.n(people)} people were made in {month}"
     if incidents is not None and before:
-        change = (incidents - before) / before
+        change = change_on_last_year(incidents, before)[1]
         direction = "rose" if change > 0 else ("fell" if change < 0 else "were unchanged")
         pct = f" {abs(change):.0%}" if change else ""
         out.append(KeyFinding(f"{head}; reports {direction}{pct} on {last} ({ctx.n(before)}).", "demand_trend"))
@@ -768,8 +771,7 @@ def _data_quality(ctx: Context) -> Section:
         data=op[["risk"] + open_cols].assign(risk=[("Total" if r == "total" else words(r)) for r in op["risk"]])
         if len(op) else pd.DataFrame(columns=["risk"] + open_cols),
         count_columns=tuple(open_cols), additive_rows=True, total_row=bool(len(op)), total_column="open_episodes",
-        labels={"open_episodes": "Open", "open_up_to_72h": "Up to 72 h", "open_72h_to_28d": "72 h to 28 days",
-                "open_28d_to_1y": "28 days to 1 year", "open_over_1y": "Over 1 year"},
+        labels={"open_episodes": "Open", **{f"open_{b}": words(b) for b in OPEN_BANDS}},
     ))
     late = d.quality_late
     tables = [completeness, geocoding, open_table]

@@ -22,7 +22,8 @@ import duckdb
 import pandas as pd
 
 from profiles import db
-from profiles.canonical import CARE_SETTING_TYPES, FOUND_BY_CODES, OUTCOME_CODES, RISK_CODES
+from profiles.canonical import FOUND_BY_CODES, OUTCOME_CODES
+from profiles.categories import AGE_BANDS, CARE_SETTING_TYPES, DURATION_BANDS, FLAG_CODES, RISK_CODES
 from profiles.config import Settings
 from profiles.errors import CheckFailed
 from profiles.periods import FinancialYear
@@ -51,7 +52,7 @@ TABLES: tuple[ReturnTable, ...] = (
                 "All incidents reported in the year."),
     ReturnTable("T02", "Gender", "child_adult and gender", ("all",),
                 "Incidents by gender as recorded (male, female, other, unknown)."),
-    ReturnTable("T03", "Age band", "gender", ("0-11", "12-14", "15-17", "18-21", "22-39", "40-59", "60-79", "80+", "unknown"),
+    ReturnTable("T03", "Age band", "gender", AGE_BANDS,
                 "Age in whole years at the report; unknown when not recorded."),
     ReturnTable("T04", "Ethnicity", "child_adult",
                 ("white", "black", "asian", "chinese_japanese_se_asian", "middle_eastern", "other_unknown"),
@@ -60,12 +61,12 @@ TABLES: tuple[ReturnTable, ...] = (
     ReturnTable("T05", "Risk", "child_adult and gender", RISK_CODES,
                 "Initial risk grade at assessment (legacy 'absent' is no_apparent_risk)."),
     ReturnTable("T06", "Vulnerability", "child_adult and gender",
-                ("cse", "cce", "trafficking", "mental_health", "suicidal", "dementia", "learning_disability"),
+                FLAG_CODES,
                 "Incidents with each vulnerability flag; an incident counts under every flag it has, "
                 "so the rows do not sum to T01.", partition=False),
     ReturnTable("T07", "Outcome", "child_adult", OUTCOME_CODES + ("not_recorded", "still_missing"),
                 "Outcome code; still_missing when there is no found time; not_recorded when found with no outcome."),
-    ReturnTable("T08", "Duration", "child_adult", ("0-8h", "8-24h", "24-48h", "2-7d", "7-28d", "28d-1y", "over_1y", "still_missing"),
+    ReturnTable("T08", "Duration", "child_adult", DURATION_BANDS,
                 "Elapsed time from reported_at to found_at; upper bounds inclusive (8 hours exactly is 0-8h); "
                 "1 year = 365 days; still_missing when there is no found time."),
     ReturnTable("T09", "Found by", "child_adult", FOUND_BY_CODES + ("not_recorded", "still_missing"),

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from profiles.categories import FLAG_CODES, RISK_ORDER
+
 # ---- code lists (canonical codes; index = stored value) -----------------------------------
 GENDERS = ("male", "female", "other", "unknown")
 ETHNICITIES = ("IC1", "IC2", "IC3", "IC4", "IC5", "IC6", "IC9")
@@ -21,14 +23,14 @@ ETHNICITIES = ("IC1", "IC2", "IC3", "IC4", "IC5", "IC6", "IC9")
 ETHNICITY_WEIGHTS = (0.70, 0.03, 0.07, 0.12, 0.015, 0.02, 0.045)
 #: Risk codes as written; "absent" is the legacy grade (April 2013 - January 2017) that
 #: older records still carry and ingestion maps to no_apparent_risk.
-RISKS = ("no_apparent_risk", "low", "medium", "high", "absent")
+RISKS = (*RISK_ORDER, "absent")
 FROM_TYPES = (
     "home", "childrens_home", "foster_care", "adult_care_home", "hospital",
     "mental_health_unit", "supported_accommodation", "school", "other",
 )
 FOUND_BY = ("own_accord", "police", "family", "friend", "carer", "local_authority", "other", "unknown")
 OUTCOMES = ("safe", "harmed", "crime_victim", "sexual_offence_victim", "crime_suspect", "found_dead")
-FLAGS = ("cse", "cce", "trafficking", "mental_health", "suicidal", "dementia", "learning_disability")
+FLAGS = FLAG_CODES
 
 # Where a person goes missing from.
 SETTING_HOME, SETTING_SITE, SETTING_CARE_HOME = 0, 1, 2

@@ -1,7 +1,7 @@
 -- Report: who goes missing and how episodes go, as counts per category (long form).
 -- Grain: one row per (dimension, category, child_adult) with at least one incident;
 --        child_adult 'all' rows hold every incident of the category.
--- Inputs: episodes; category macros (sql/macros/categories.sql).
+-- Inputs: episode_facts() (sql/marts/episode_facts.sql: every category is computed there).
 -- Parameters: $period_start, $period_end (window on reported_at, half-open, London time).
 -- Dimensions and categories (codes as DOMAIN.md and the UKMPU return):
 --   age_band         0-11, 12-14, 15-17, 18-21, 22-39, 40-59, 60-79, 80+, unknown
@@ -24,7 +24,7 @@ with
 
 in_window as (
     select *
-    from episodes
+    from episode_facts()
     where reported_at >= $period_start
       and reported_at < $period_end
 ),
@@ -34,21 +34,20 @@ classified as (
         incident_id,
         person_key,
         -- the person ---------------------------------------------------------------
-        child_adult(age_at_report) as child_adult,
-        age_band(age_at_report) as age_band,
-        gender_group(gender) as gender,
-        ethnic_group(ethnicity) as ethnic_group,
+        child_adult,
+        age_band,
+        gender_group as gender,
+        ethnic_group,
         -- risk -----------------------------------------------------------------------
-        risk as risk_initial,
-        highest_risk(risk, risk_highest) as risk_highest,
+        risk_initial,
+        highest_risk as risk_highest,
         -- the episode ------------------------------------------------------------------
-        duration_band(reported_at, found_at) as duration_band,
-        found_category(found_at, found_by) as found_by,
-        found_category(found_at, outcome) as outcome,
-        coalesce(missing_from_type, 'not_recorded') as missing_from_type,
-        case when looked_after then 'yes' when not looked_after then 'no' else 'not_recorded' end as looked_after,
-        flag_codes(flag_cse, flag_cce, flag_trafficking, flag_mental_health, flag_suicidal,
-                   flag_dementia, flag_learning_disability) as flags
+        duration_band,
+        found_by_category as found_by,
+        outcome_category as outcome,
+        missing_from_category as missing_from_type,
+        looked_after_category as looked_after,
+        flag_list as flags
     from in_window
 ),
 

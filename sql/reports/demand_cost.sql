@@ -1,6 +1,6 @@
 -- Report: the cost of demand: incidents by initial risk grade times a unit cost.
 -- Grain: one row per risk grade (every grade, 0 when none were reported).
--- Inputs: episodes.
+-- Inputs: episode_facts() (sql/marts/episode_facts.sql).
 -- Parameters:
 --   $period_start, $period_end   window on reported_at (half-open, London time)
 --   $cost_risks, $cost_values    unit cost (GBP) per grade, parallel lists (settings.costs.unit_cost_gbp)
@@ -9,8 +9,7 @@
 with
 
 grades as (
-    select unnest(['high', 'medium', 'low', 'no_apparent_risk']) as risk,
-           unnest([1, 2, 3, 4]) as grade_order
+    select unnest(risk_order()) as risk
 ),
 
 unit_costs as (
@@ -22,11 +21,11 @@ unit_hours as (
 ),
 
 counts as (
-    select risk, count(*) as incidents
-    from episodes
+    select risk_initial as risk, count(*) as incidents
+    from episode_facts()
     where reported_at >= $period_start
       and reported_at < $period_end
-    group by risk
+    group by risk_initial
 )
 
 select
@@ -40,4 +39,4 @@ from grades g
 left join counts c using (risk)
 left join unit_costs uc using (risk)
 left join unit_hours uh using (risk)
-order by g.grade_order
+order by risk_rank(g.risk) desc

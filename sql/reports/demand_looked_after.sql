@@ -1,6 +1,6 @@
 -- Report: the looked-after share of incidents and of individuals.
 -- Grain: one row per child_adult group ('all', 'child', 'adult', 'unknown' when ages are unknown).
--- Inputs: episodes.
+-- Inputs: episode_facts() (sql/marts/episode_facts.sql).
 -- Parameters: $period_start, $period_end (window on reported_at, half-open, London time).
 -- An incident is looked-after when its looked_after flag is true; a person is looked-after
 -- when any of their incidents in the window is (and is counted in each age group they
@@ -10,10 +10,9 @@ with
 in_window as (
     select
         person_key,
-        coalesce(looked_after, false) as looked_after,
-        case when age_at_report is null then 'unknown'
-             when age_at_report < 18 then 'child' else 'adult' end as child_adult
-    from episodes
+        is_looked_after as looked_after,
+        child_adult
+    from episode_facts()
     where reported_at >= $period_start
       and reported_at < $period_end
 ),

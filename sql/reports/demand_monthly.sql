@@ -1,6 +1,6 @@
 -- Report: demand per calendar month (the trend chart and same month last year).
 -- Grain: one row per month of the window, months without reports included as 0.
--- Inputs: episodes.
+-- Inputs: episode_facts() (sql/marts/episode_facts.sql).
 -- Parameters: $period_start, $period_end (whole months, half-open, London time).
 -- incidents = episodes reported in the month; individuals = distinct persons among them;
 -- calls = recorded calls (unrecorded = 0); child/adult by age at the report.
@@ -20,9 +20,9 @@ counts as (
         count(*) as incidents,
         count(distinct person_key) as individuals,
         cast(coalesce(sum(calls), 0) as bigint) as calls,
-        count(*) filter (where age_at_report < 18) as child_incidents,
-        count(*) filter (where age_at_report >= 18) as adult_incidents
-    from episodes
+        count(*) filter (where child_adult = 'child') as child_incidents,
+        count(*) filter (where child_adult = 'adult') as adult_incidents
+    from episode_facts()
     where reported_at >= $period_start
       and reported_at < $period_end
     group by all

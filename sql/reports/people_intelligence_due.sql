@@ -18,17 +18,10 @@ with flagged as (
 select
     person_key,
     count(*)                                                            as flagged_episodes,
-    array_to_string(
-        list_filter(['cse', 'cce', 'trafficking', 'mental_health', 'suicidal', 'dementia',
-                     'learning_disability'],
-                    lambda f: list_contains(flatten(list(intel_flags)), f)),
-        ';'
-    )                                                                   as flags,
+    array_to_string(canonical_flags(flatten(list(intel_flags))), ';')   as flags,
     min(reported_at)                                                    as first_flagged_at,
     max(reported_at)                                                    as last_flagged_at,
-    ['no_apparent_risk', 'low', 'medium', 'high'][
-        max(list_position(['no_apparent_risk', 'low', 'medium', 'high'], highest_risk))
-    ]                                                                   as highest_risk,
+    max_risk(highest_risk)                                              as highest_risk,
     coalesce(bool_or(looked_after), false)                              as looked_after,
     coalesce(bool_or(is_child), false)                                  as any_child,
     bool_or(is_repeat)                                                  as is_repeat

@@ -5,7 +5,8 @@
 --   $as_of                      the moment (TIMESTAMPTZ)
 --   $notify_hours               UKMPU notification limit (settings.safeguarding.ukmpu_notify_hours, 72)
 --   $window_days, $threshold    the repeat rule (for is_repeat)
--- Open: reported_at <= $as_of and (found_at is null or found_at > $as_of).
+-- Open: open_at(reported_at, found_at, $as_of) (sql/macros/categories.sql): reported before the
+-- moment and not found before it.
 -- Order: highest grade (risk or risk_highest) first, then longest open.
 select
     incident_id,
@@ -24,6 +25,5 @@ select
     is_repeat,
     reports_in_window
 from episode_repeats($window_days, $threshold)
-where reported_at <= $as_of
-  and (found_at is null or found_at > $as_of)
-order by list_position(['high', 'medium', 'low', 'no_apparent_risk'], highest_risk), reported_at, incident_id;
+where open_at(reported_at, found_at, $as_of)
+order by risk_rank(highest_risk) desc, reported_at, incident_id;

@@ -1,30 +1,26 @@
 -- Report: people_out_of_area -- looked-after children placed out of area who went missing in the period:
 -- both the placing authority and the host authority must be informed.
 -- Grain: one row per episode (incident_id) in the period.
--- Inputs: episodes via episode_repeats() (sql/marts/episode_repeats.sql), episode_locations
---         ('missing_from' lad_code = the host authority, where the child is placed).
+-- Inputs: episodes via episode_repeats() (sql/marts/episode_repeats.sql): lad_code and lad_name
+--         of the go-missing point (episode_facts()) are the host authority, where the child is placed.
 -- Parameters:
 --   $period_start, $period_end  the period (half-open, London midnights), by reported_at
 --   $window_days, $threshold    the repeat rule (for is_repeat)
---   $lad_codes, $lad_names      LAD code -> name pairs (may be empty), so a placing authority given
---                               by name matches its code
 -- Placing authority: placing_authority as recorded, else responsible_la (for a looked-after child
 -- the authority responsible for them is the one that placed them).
 -- Out of area: looked_after, under 18, a placing authority known, the go-missing point geocoded
 -- to a LAD, and the placing authority is neither that LAD's code nor its name (case and spaces
 -- ignored). Episodes without a geocoded go-missing LAD cannot be judged and are left out.
 with in_period as (
-    select e.*, l.lad_code as host_lad_code
-    from episode_repeats($window_days, $threshold) e
-    left join episode_locations l on l.incident_id = e.incident_id and l.role = 'missing_from'
-    where e.reported_at >= $period_start
-      and e.reported_at < $period_end
+    select *, lad_code as host_lad_code, lad_name as host_authority
+    from episode_repeats($window_days, $threshold)
+    where reported_at >= $period_start
+      and reported_at < $period_end
 ),
 
 judged as (
     select
         *,
-        $lad_names[list_position($lad_codes, host_lad_code)]           as host_authority,
         coalesce(nullif(trim(placing_authority), ''), nullif(trim(responsible_la), '')) as placing_used
     from in_period
     where looked_after

@@ -52,8 +52,7 @@ first_flags as (
         person_key, incident_id, reported_at,
         'first_report_' || flag                                             as reason_code,
         'first report: ' || upper(replace(flag, '_', ' ')) || ' flag'        as reason,
-        2 + list_position(['cse', 'cce', 'trafficking', 'mental_health', 'suicidal',
-                           'dementia', 'learning_disability'], flag)        as reason_order
+        2 + list_position(flag_order(), flag)                               as reason_order
     from (select *, unnest(flag_list) as flag from in_period where report_number = 1)
     where list_contains($referral_flags, flag)
 ),
@@ -83,9 +82,7 @@ referred as (
 recent as (
     select
         f.person_key,
-        ['no_apparent_risk', 'low', 'medium', 'high'][
-            max(list_position(['no_apparent_risk', 'low', 'medium', 'high'], r.highest_risk))
-        ]                                                                   as highest_risk,
+        max_risk(r.highest_risk)                                            as highest_risk,
         list_distinct(flatten(list(r.flag_list)))                           as flags_seen,
         coalesce(bool_or(r.looked_after), false)                            as looked_after
     from referred f
@@ -104,11 +101,7 @@ select
     r.reported_at,
     r.reports_in_window,
     w.highest_risk,
-    array_to_string(
-        list_filter(['cse', 'cce', 'trafficking', 'mental_health', 'suicidal', 'dementia',
-                     'learning_disability'], lambda f: list_contains(w.flags_seen, f)),
-        ';'
-    )                                                                        as flags,
+    array_to_string(canonical_flags(w.flags_seen), ';')                      as flags,
     w.looked_after,
     r.age_at_report,
     r.is_child,

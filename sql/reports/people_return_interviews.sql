@@ -1,7 +1,7 @@
 -- Report: people_return_interviews -- return home interviews for children, by responsible local authority.
 -- Grain: one row per responsible local authority ('unknown' when none recorded), plus a last row
 --        'all' for the whole force.
--- Inputs: episodes.
+-- Inputs: episode_facts() (sql/marts/episode_facts.sql).
 -- Parameters:
 --   $period_start, $period_end  the period (half-open, London midnights), by reported_at
 --   $hours                      the limit after return (settings.safeguarding.return_interview_hours, 72)
@@ -15,10 +15,10 @@ with returns as (
         return_interview_offered_at <= found_at + to_hours($hours)     as offered_in_time,
         return_interview_done_at is not null                           as done,
         return_interview_done_at <= found_at + to_hours($hours)        as done_in_time
-    from episodes
+    from episode_facts()
     where reported_at >= $period_start
       and reported_at < $period_end
-      and age_at_report < 18
+      and is_child
       and found_at is not null
       and coalesce(outcome, '') <> 'found_dead'
 ),

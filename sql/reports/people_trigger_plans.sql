@@ -46,7 +46,7 @@ per_person as (
         max(reports_in_window)                                          as max_reports_in_window,
         bool_or(is_repeat)                                              as any_repeat,
         bool_or(prior_within_lookback)                                  as any_prior_within_lookback,
-        max(list_position(['no_apparent_risk', 'low', 'medium', 'high'], highest_risk)) as risk_rank,
+        max_risk(highest_risk)                                          as highest_risk,
         list_distinct(flatten(list(flag_list)))                         as flags_seen,
         coalesce(bool_or(looked_after), false)                          as looked_after,
         coalesce(bool_or(is_child), false)                              as any_child
@@ -76,12 +76,8 @@ select
     p.last_report_at,
     p.max_reports_in_window,
     y.reports_in_lookback,
-    ['no_apparent_risk', 'low', 'medium', 'high'][p.risk_rank]         as highest_risk,
-    array_to_string(
-        list_filter(['cse', 'cce', 'trafficking', 'mental_health', 'suicidal', 'dementia',
-                     'learning_disability'], lambda f: list_contains(p.flags_seen, f)),
-        ';'
-    )                                                                   as flags,
+    p.highest_risk,
+    array_to_string(canonical_flags(p.flags_seen), ';')                 as flags,
     p.looked_after,
     p.any_child
 from per_person p

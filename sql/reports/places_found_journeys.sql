@@ -1,6 +1,6 @@
 -- Report: from where each person went missing to where they were found.
 -- Grain: one row per found episode reported in the window with both points located.
--- Inputs: episodes, episode_locations (roles 'missing_from' and 'found', EPSG:27700).
+-- Inputs: episode_facts() (sql/marts/episode_facts.sql), episode_locations (roles 'missing_from' and 'found', EPSG:27700).
 -- Parameters:
 --   $period_start, $period_end   window on episodes.reported_at (half-open, London time)
 --   $max_precision_m             both points at least this precise (unknown precision kept)
@@ -34,12 +34,12 @@ journeys as (
         f.site_id as found_site_id,
         sqrt(pow(f.easting - g.easting, 2) + pow(f.northing - g.northing, 2)) as distance_m,
         (degrees(atan2(f.easting - g.easting, f.northing - g.northing)) + 360) % 360 as bearing_deg,
-        coalesce(e.age_at_report between 12 and 17, false) as child_12_17,
-        coalesce(e.age_at_report >= 18, false) as adult,
+        is_child_12_17(e.age_at_report) as child_12_17,
+        e.child_adult = 'adult' as adult,
         coalesce(e.flag_dementia, false) as dementia,
         coalesce(e.flag_mental_health, false) as mental_health,
         coalesce(e.looked_after, false) as looked_after
-    from episodes e
+    from episode_facts() e
     join located g on g.incident_id = e.incident_id and g.role = 'missing_from'
     join located f on f.incident_id = e.incident_id and f.role = 'found'
     where e.reported_at >= $period_start

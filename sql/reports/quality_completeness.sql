@@ -1,6 +1,6 @@
 -- Report: data quality -- how completely each field is recorded.
 -- Grain: one row per field.
--- Inputs: episodes.
+-- Inputs: episode_facts() (sql/marts/episode_facts.sql).
 -- Parameters: $period_start, $period_end (window on reported_at, half-open, London time).
 -- applicable: episodes the field applies to (found-only fields: found episodes; return
 -- interviews: children found; placing authority: looked-after episodes);
@@ -10,9 +10,8 @@ with
 
 w as (
     select *,
-           found_at is not null as is_found,
-           age_at_report < 18 as is_child
-    from episodes
+           found_at is not null as is_found
+    from episode_facts()
     where reported_at >= $period_start
       and reported_at < $period_end
 ),

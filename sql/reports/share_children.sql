@@ -2,15 +2,15 @@
 -- responsible for them or placed them.
 -- Grain: one row per (local_authority, incident_id). A child whose responsible and placing
 --   authorities differ appears under both; la_role says which (or both, "placing, responsible").
--- Inputs: episodes (sql/schema/00_core.sql).
+-- Inputs: episode_facts() (sql/marts/episode_facts.sql).
 -- Parameters: $period_start, $period_end (timestamptz, half-open on reported_at).
 -- Only fields a partner may see: person_ref is the pseudonymised person_key, never the raw
 --   reference; no date of birth, addresses, positions or free text.
 with children as (
     select *
-    from episodes
+    from episode_facts()
     where reported_at >= $period_start and reported_at < $period_end
-      and age_at_report < 18
+      and is_child
 ),
 
 by_authority as (

@@ -1,7 +1,7 @@
 -- UKMPU annual data return, long form: one row per table x child_adult x gender x category.
 -- Grain: (table, child_adult, gender, category); `all` where a table does not break a
 --   dimension down; rows with no incidents are not produced.
--- Inputs: episodes (sql/schema/00_core.sql); category macros (sql/macros/categories.sql).
+-- Inputs: episode_facts() (sql/marts/episode_facts.sql: every category is computed there).
 -- Parameters: $year_start, $year_end (timestamptz; the financial year 1 April to 1 April,
 --   London time, half-open on reported_at).
 -- Measures: calls = sum of episodes.calls where recorded; incidents = episodes;
@@ -9,7 +9,7 @@
 --   their number of incidents, within each child_adult group apart.
 with in_year as (
     select *
-    from episodes
+    from episode_facts()
     where reported_at >= $year_start and reported_at < $year_end
 ),
 
@@ -19,21 +19,18 @@ classified as (
         person_key,
         coalesce(calls, 0) as calls,
         -- people -------------------------------------------------------------
-        child_adult(age_at_report) as child_adult,
-        gender_group(gender) as gender,
-        age_band(age_at_report) as age_band,
-        ethnic_group(ethnicity) as ethnic_group,
+        child_adult,
+        gender_group as gender,
+        age_band,
+        ethnic_group,
         -- the episode ----------------------------------------------------------
-        risk,
-        found_category(found_at, outcome) as outcome_category,
-        duration_band(reported_at, found_at) as duration_band,
-        found_category(found_at, found_by) as found_by_category,
-        case when missing_from_type in ('childrens_home', 'foster_care', 'adult_care_home', 'hospital',
-                                        'mental_health_unit', 'supported_accommodation')
-             then missing_from_type end as care_type,
-        found_at is null or found_at >= $year_end as open_at_year_end,
-        flag_codes(flag_cse, flag_cce, flag_trafficking, flag_mental_health, flag_suicidal,
-                   flag_dementia, flag_learning_disability) as flags
+        risk_initial as risk,
+        outcome_category,
+        duration_band,
+        found_by_category,
+        care_setting as care_type,
+        open_at(reported_at, found_at, $year_end) as open_at_year_end,
+        flag_list as flags
     from in_year
 ),
 
