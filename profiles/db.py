@@ -59,6 +59,7 @@ MARTS: tuple[str, ...] = (
     "marts/open_episodes.sql",
     "marts/episode_repeats.sql",
     "marts/persons.sql",
+    "marts/located_points.sql",
 )
 
 

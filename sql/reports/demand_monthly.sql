@@ -7,11 +7,7 @@
 with
 
 months as (
-    select unnest(generate_series(
-        cast($period_start as date),
-        cast($period_end as date) - interval 1 day,
-        interval 1 month
-    ))::date as month
+    select month from period_months($period_start, $period_end)
 ),
 
 counts as (

@@ -6,16 +6,7 @@
 --   $window_end    London midnight ending the as-of date (exclusive)
 --   $threshold     reports in the window that make a person a repeat (settings.repeat.threshold)
 -- Order: most reports first, then most recent, then person_key.
-select
-    person_key,
-    reports_in_window,
-    first_report_at,
-    last_report_at,
-    looked_after,
-    highest_risk,
-    flags,
-    any_child,
-    latest_age
+select * exclude (flag_list)
 from person_window($window_start, $window_end)
 where reports_in_window >= $threshold
 order by reports_in_window desc, last_report_at desc, person_key;

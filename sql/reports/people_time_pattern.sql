@@ -1,5 +1,5 @@
 -- Report: people_time_pattern -- when each person tends to go missing.
--- Grain: one row per person (person_key) per day of week per three-hour band with any episode.
+-- Grain: one row per (person_key, day_of_week, hour_band) with any episode.
 -- Inputs: episodes.
 -- Parameters:
 --   $person_keys  the persons to describe (list of person_key)

@@ -1,6 +1,7 @@
 -- Report: people_trigger_plans -- persons likely to go missing again whose trigger plan is due or needs review.
 -- Grain: one row per person (person_key) with at least one qualifying report in the period.
--- Inputs: episodes via episode_repeats() (sql/marts/episode_repeats.sql).
+-- Inputs: episodes via episode_repeats() (sql/marts/episode_repeats.sql) and person_window()
+--         (sql/marts/persons.sql: the person's reports, risk, flags and looked-after in the period).
 -- Parameters:
 --   $period_start, $period_end  the period (half-open, London midnights), by reported_at
 --   $window_days, $threshold    the repeat rule (settings.repeat)
@@ -35,24 +36,26 @@ before_period as (
       and reported_at >= $period_start - to_days($lookback_days)
 ),
 
-per_person as (
+-- what qualifies the person; the rest of their picture in the period is person_window()'s
+qualifying as (
     select
         person_key,
-        count(*)                                                        as reports_in_period,
         count(*) filter (where qualifies)                               as qualifying_reports,
         arg_min(incident_id, (reported_at, incident_id)) filter (where qualifies) as first_qualifying_incident_id,
         min(reported_at) filter (where qualifies)                       as first_qualifying_at,
-        max(reported_at)                                                as last_report_at,
         max(reports_in_window)                                          as max_reports_in_window,
         bool_or(is_repeat)                                              as any_repeat,
-        bool_or(prior_within_lookback)                                  as any_prior_within_lookback,
-        max_risk(highest_risk)                                          as highest_risk,
-        list_distinct(flatten(list(flag_list)))                         as flags_seen,
-        coalesce(bool_or(looked_after), false)                          as looked_after,
-        coalesce(bool_or(is_child), false)                              as any_child
+        bool_or(prior_within_lookback)                                  as any_prior_within_lookback
     from in_period
     group by person_key
     having bool_or(qualifies)
+),
+
+per_person as (
+    select q.*, w.reports_in_window as reports_in_period, w.last_report_at, w.highest_risk, w.flags,
+           w.looked_after, w.any_child
+    from qualifying q
+    join person_window($period_start, $period_end) w using (person_key)
 ),
 
 reports_last_year as (
@@ -77,7 +80,7 @@ select
     p.max_reports_in_window,
     y.reports_in_lookback,
     p.highest_risk,
-    array_to_string(canonical_flags(p.flags_seen), ';')                 as flags,
+    p.flags,
     p.looked_after,
     p.any_child
 from per_person p

@@ -1,5 +1,5 @@
 -- Report: data quality -- episodes still open at the end of the period, by risk and time open.
--- Grain: one row per (initial risk grade, open_band) with open episodes.
+-- Grain: one row per (risk, open_band) with open episodes; risk is the initial grade.
 -- Inputs: open_episodes_at() (sql/marts/open_episodes.sql: the one definition of "open at a moment").
 -- Parameters: $period_end (00:00 London on the first day after the period).
 -- Long-open episodes are often returns never recorded. profiles.analysis.quality.open_episodes

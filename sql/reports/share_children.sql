@@ -1,6 +1,6 @@
 -- Partner share: children reported missing in the period, once per local authority that is
 -- responsible for them or placed them.
--- Grain: one row per (local_authority, incident_id). A child whose responsible and placing
+-- Grain: one row per (local_authority, incident_ref). A child whose responsible and placing
 --   authorities differ appears under both; la_role says which (or both, "placing, responsible").
 -- Inputs: episode_facts() (sql/marts/episode_facts.sql).
 -- Parameters: $period_start, $period_end (timestamptz, half-open on reported_at).
