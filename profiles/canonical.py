@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from profiles.categories import RISK_CODES
+from profiles.categories import RHI_THEMES, RISK_CODES
 
 ColumnType = Literal["text", "datetime", "date", "integer", "number", "code", "boolean"]
 
@@ -72,6 +72,7 @@ CODE_LISTS: dict[str, tuple[str, ...]] = {
     "missing_from_type": MISSING_FROM_TYPES,
     "found_by": FOUND_BY_CODES,
     "outcome": OUTCOME_CODES,
+    "rhi_themes": RHI_THEMES,
 }
 
 
@@ -122,6 +123,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("calls", "integer", note="calls to police about this episode"),
     Column("site_ref", "text", note="the force's own reference for a known location"),
     Column("reason", "text", audience="police", note="free text; police audience only"),
+    Column("rhi_themes", "text", note="return home interview themes: codes separated by ';'"),
 )
 
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)

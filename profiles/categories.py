@@ -24,12 +24,12 @@ def _lists() -> dict[str, tuple[str, ...]]:
         con.execute(_MACROS.read_text(encoding="utf-8"))
         row = con.execute(
             "select age_bands(), duration_bands(), open_bands(), risk_order(), flag_order(), "
-            "placement_types(), care_settings(), child_adult_groups()"
+            "placement_types(), care_settings(), child_adult_groups(), placed_by_codes(), rhi_theme_codes()"
         ).fetchone()
     finally:
         con.close()
     names = ("age_bands", "duration_bands", "open_bands", "risk_order", "flag_order",
-             "placement_types", "care_settings", "child_adult_groups")
+             "placement_types", "care_settings", "child_adult_groups", "placed_by", "rhi_themes")
     return {name: tuple(values) for name, values in zip(names, row)}
 
 
@@ -49,5 +49,9 @@ FLAG_CODES: tuple[str, ...] = _lists()["flag_order"]
 PLACEMENT_TYPES: tuple[str, ...] = _lists()["placement_types"]
 #: Missing-from types that are care settings (UKMPU table T10, macro ``care_setting``).
 CARE_SETTING_TYPES: tuple[str, ...] = _lists()["care_settings"]
+#: Who placed a looked-after child: in_area, out_of_area, not_recorded (placements report).
+PLACED_BY: tuple[str, ...] = _lists()["placed_by"]
+#: Return home interview theme codes (canonical column ``rhi_themes``).
+RHI_THEMES: tuple[str, ...] = _lists()["rhi_themes"]
 #: Child / adult groups (macro ``child_adult``), ``unknown`` when the age is not recorded.
 CHILD_ADULT: tuple[str, ...] = _lists()["child_adult_groups"]

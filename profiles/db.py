@@ -60,6 +60,7 @@ MARTS: tuple[str, ...] = (
     "marts/episode_repeats.sql",
     "marts/persons.sql",
     "marts/located_points.sql",
+    "marts/placements.sql",
 )
 
 

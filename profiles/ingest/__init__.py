@@ -184,12 +184,14 @@ def staging_params(mapping: Mapping, spec: RecordSpec, settings: Settings, now: 
         "missing_from_codes": list(canonical.MISSING_FROM_TYPES),
         "found_by_codes": list(canonical.FOUND_BY_CODES),
         "outcome_codes": list(canonical.OUTCOME_CODES),
+        "rhi_theme_codes": list(canonical.RHI_THEMES),
         "map_gender": _code_table(mapping, "gender"),
         "map_ethnicity": _code_table(mapping, "ethnicity"),
         "map_risk": _code_table(mapping, "risk", canonical.RISK_ALIASES),
         "map_missing_from_type": _code_table(mapping, "missing_from_type"),
         "map_found_by": _code_table(mapping, "found_by"),
         "map_outcome": _code_table(mapping, "outcome"),
+        "map_rhi_themes": _code_table(mapping, "rhi_themes"),
         "map_flag": _flag_table(mapping, spec),
     }
 

@@ -8,3 +8,4 @@ delete from ref_lad_pfa;
 delete from ref_places;
 delete from ref_care_homes;
 delete from ref_user_sites;
+delete from ref_population;

@@ -125,6 +125,15 @@ create or replace temp macro placement_type(missing_from_type) as
     case when list_contains(placement_types(), missing_from_type) and missing_from_type <> 'other'
          then missing_from_type else 'other' end;
 
+-- Who placed a looked-after child (placements report): a LAD of the force area, another LAD, or
+-- a placing authority empty or matching no LAD.
+create or replace temp macro placed_by_codes() as ['in_area', 'out_of_area', 'not_recorded'];
+
+-- Return home interview themes (canonical column rhi_themes: ';'-separated codes from this list).
+create or replace temp macro rhi_theme_codes() as
+    ['conflict_at_home', 'peer_relationships', 'exploitation_concern', 'substance_use', 'mental_health',
+     'school', 'placement_unhappy', 'contact_with_family', 'boredom', 'other'];
+
 -- Care settings (UKMPU table T10); null for any other setting.
 create or replace temp macro care_settings() as
     ['childrens_home', 'foster_care', 'adult_care_home', 'hospital', 'mental_health_unit',

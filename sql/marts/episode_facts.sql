@@ -19,6 +19,9 @@
 --   flag_list, flags           the vulnerability flags set, canonical order (flags joined with ';')
 --   went_missing_at            last_seen_at when recorded, else reported_at
 --   lad_code, lad_name         local authority district of the go-missing point (geocoded), and its name
+--   placing_authority_code, placing_authority_name   the LAD that placing_authority names: its code
+--                              (any case), else its name matched case-insensitively; null when it
+--                              is empty or matches no LAD of the reference boundaries
 create or replace temp macro episode_facts() as table
 with
 
@@ -31,6 +34,13 @@ go_missing as (
 lad_names as (
     select code as lad_code, name as lad_name
     from area_names('lad')
+),
+
+-- a LAD given by name: one code per name (two LADs never share one; min() keeps the grain if so)
+lad_by_name as (
+    select lower(trim(lad_name)) as name_key, min(lad_code) as lad_code
+    from lad_names
+    group by all
 ),
 
 facts as (
@@ -60,10 +70,15 @@ facts as (
         coalesce(e.last_seen_at, e.reported_at)             as went_missing_at,
         -- places -------------------------------------------------------------------------
         g.lad_code,
-        n.lad_name
+        n.lad_name,
+        coalesce(pc.lad_code, pn.lad_code)                  as placing_authority_code,
+        coalesce(pc.lad_name, pnn.lad_name)                 as placing_authority_name
     from episodes e
     left join go_missing g on g.incident_id = e.incident_id
     left join lad_names n on n.lad_code = g.lad_code
+    left join lad_names pc on pc.lad_code = upper(trim(e.placing_authority))
+    left join lad_by_name pn on pn.name_key = lower(trim(e.placing_authority))
+    left join lad_names pnn on pnn.lad_code = pn.lad_code
 )
 
 select *, array_to_string(flag_list, ';') as flags

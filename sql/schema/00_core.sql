@@ -91,6 +91,7 @@ create table if not exists episodes (
     calls                       integer,
     site_ref                    varchar,
     reason                      varchar,          -- free text: police audience only
+    rhi_themes                  varchar,          -- return home interview themes, ';'-separated codes
     -- lineage
     record_hash                 varchar not null, -- hash of the canonical values above
     first_load_id               integer not null,
@@ -99,10 +100,15 @@ create table if not exists episodes (
     source_row                  bigint
 );
 
+-- Added after the first release: databases created before it gain the column (at the end).
+alter table episodes add column if not exists rhi_themes varchar;
+
 -- Every earlier version of an updated episode, with the load that replaced it.
 create table if not exists episode_history as
     select e.*, 0::integer as superseded_by_load, now()::timestamptz as superseded_at
     from episodes e where false;
+
+alter table episode_history add column if not exists rhi_themes varchar;
 
 -- Unauthorised absences shared by care providers (reported to police or not).
 -- Grain: one row per absence (absence_id).

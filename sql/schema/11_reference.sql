@@ -127,3 +127,14 @@ create table if not exists ref_user_sites (
     source_id        varchar,
     source_row       bigint
 );
+
+-- ONS mid-year population estimates (or a SYNTHETIC file in their layout), long form.
+-- Grain: one row per area, sex and single year of age (90 = 90 and over, as ONS publishes).
+create table if not exists ref_population (
+    area_code      varchar not null,        -- GSS code (LAD)
+    area_name      varchar,
+    sex            varchar not null,        -- male | female
+    age            integer not null,
+    population     bigint not null,
+    source_id      varchar
+);

@@ -4,7 +4,7 @@
 --         person_keys (person_id -> person_key, the keyed hash).
 -- Parameters: $load_id, $now.
 
-insert into episode_history
+insert into episode_history by name
 select e.*, $load_id as superseded_by_load, $now as superseded_at
 from episodes e
 join load_classified c on c.record_key = e.incident_id and c.load_outcome = 'updated';
@@ -23,7 +23,7 @@ select
     c.flag_cse, c.flag_cce, c.flag_trafficking, c.flag_mental_health, c.flag_suicidal,
     c.flag_dementia, c.flag_learning_disability, c.looked_after, c.placing_authority,
     c.responsible_la, c.return_interview_offered_at, c.return_interview_done_at, c.calls,
-    c.site_ref, c.reason,
+    c.site_ref, c.reason, c.rhi_themes,
     c.record_hash, $load_id as first_load_id, $load_id as last_load_id,
     c.__file as source_file, c.__row as source_row
 from load_classified c
@@ -66,6 +66,7 @@ on conflict (incident_id) do update set
     calls = excluded.calls,
     site_ref = excluded.site_ref,
     reason = excluded.reason,
+    rhi_themes = excluded.rhi_themes,
     record_hash = excluded.record_hash,
     last_load_id = excluded.last_load_id,
     source_file = excluded.source_file,

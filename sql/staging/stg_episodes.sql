@@ -5,9 +5,11 @@
 --         weed_log (episodes weeded under the retention policy are not loaded again).
 -- Parameters: $tz, $datetime_formats, $date_formats, $future_limit (timestamptz),
 --   $earliest (date), $max_age, code lists ($gender_codes, $ethnicity_codes, $risk_codes,
---   $missing_from_codes, $found_by_codes, $outcome_codes) and code tables
+--   $missing_from_codes, $found_by_codes, $outcome_codes, $rhi_theme_codes) and code tables
 --   ($map_gender, $map_ethnicity, $map_risk, $map_missing_from_type, $map_found_by,
---   $map_outcome, $map_flag) as lists of {k, v} (keys lower case).
+--   $map_outcome, $map_rhi_themes, $map_flag) as lists of {k, v} (keys lower case).
+-- rhi_themes: ';'-separated codes, each mapped through $map_rhi_themes, kept once each in the
+--   order of $rhi_theme_codes; a code outside the list is a reason. Empty when none given.
 -- Output: typed columns, reasons (list of text; empty = valid), keep_raw (whether quarantine
 --   may keep the row as read), fingerprint (of the raw
 --   values: equal fingerprints = exact duplicate rows), record_hash (of the typed values).
@@ -52,7 +54,8 @@ with cleaned as (
         clean(return_interview_done_at) as return_interview_done_at_raw,
         clean(calls) as calls_raw,
         clean(site_ref) as site_ref_raw,
-        clean(reason) as reason_raw
+        clean(reason) as reason_raw,
+        clean(rhi_themes) as rhi_themes_raw
     from raw_load
 ),
 
@@ -106,7 +109,11 @@ typed as (
         responsible_la_raw as responsible_la,
         parse_int(calls_raw) as calls,
         site_ref_raw as site_ref,
-        reason_raw as reason
+        reason_raw as reason,
+        list_transform(
+            list_filter(string_split(rhi_themes_raw, ';'), lambda x: trim(x) <> ''),
+            lambda x: map_code(trim(x), $map_rhi_themes)
+        ) as rhi_theme_list
     from cleaned c
     left join weeded w on w.incident_id = c.incident_id_raw
 ),
@@ -119,6 +126,9 @@ derived as (
                  then date_part('year', age(reported_at::date, date_of_birth))::integer end,
             age_given
         ) as age_at_report,
+        -- the themes in the canonical order, each once; null when none
+        nullif(array_to_string(
+            list_filter($rhi_theme_codes, lambda c: list_contains(rhi_theme_list, c)), ';'), '') as rhi_themes,
         -- the highest grade is never below the initial one
         case
             when risk_highest_given is null or not list_contains($risk_codes, risk_highest_given) then risk
@@ -206,6 +216,9 @@ checked as (
                  then printf('flag_learning_disability: not Y/N (''%s'')', flag_learning_disability_raw) end,
             case when looked_after_raw is not null and looked_after is null
                  then printf('looked_after: not Y/N (''%s'')', looked_after_raw) end,
+            case when len(list_filter(rhi_theme_list, lambda x: not list_contains($rhi_theme_codes, x))) > 0
+                 then printf('rhi_themes: unknown code(s) ''%s''', array_to_string(
+                     list_filter(rhi_theme_list, lambda x: not list_contains($rhi_theme_codes, x)), ';')) end,
             -- postcode format
             case when missing_from_postcode_raw is not null and missing_from_postcode is null
                  then printf('missing_from_postcode: not a postcode (''%s'')', missing_from_postcode_raw) end,
@@ -259,7 +272,8 @@ select
         coalesce(flag_learning_disability_raw, chr(0)), coalesce(looked_after_raw, chr(0)),
         coalesce(placing_authority_raw, chr(0)), coalesce(responsible_la_raw, chr(0)),
         coalesce(return_interview_offered_at_raw, chr(0)), coalesce(return_interview_done_at_raw, chr(0)),
-        coalesce(calls_raw, chr(0)), coalesce(site_ref_raw, chr(0)), coalesce(reason_raw, chr(0))
+        coalesce(calls_raw, chr(0)), coalesce(site_ref_raw, chr(0)), coalesce(reason_raw, chr(0)),
+        rhi_themes_raw  -- skipped when empty, so rows without themes keep their fingerprint
     )) as fingerprint,
     md5(to_json(struct_pack(
         incident_id, person_id, reported_at, last_seen_at, found_at, date_of_birth, age_at_report,
@@ -269,7 +283,7 @@ select
         flag_cse, flag_cce, flag_trafficking, flag_mental_health, flag_suicidal, flag_dementia,
         flag_learning_disability, looked_after, placing_authority, responsible_la,
         return_interview_offered_at, return_interview_done_at, calls, site_ref, reason
-    ))::varchar) as record_hash,
+    ))::varchar || coalesce(chr(31) || rhi_themes, '')) as record_hash,  -- unchanged without themes
     -- typed canonical values (person_key is added at merge)
     incident_id, person_id, reported_at, last_seen_at, found_at, date_of_birth, age_at_report,
     gender, ethnicity, risk, risk_highest, missing_from_type,
@@ -277,5 +291,5 @@ select
     found_address, found_postcode, found_easting, found_northing, found_by, outcome,
     flag_cse, flag_cce, flag_trafficking, flag_mental_health, flag_suicidal, flag_dementia,
     flag_learning_disability, looked_after, placing_authority, responsible_la,
-    return_interview_offered_at, return_interview_done_at, calls, site_ref, reason
+    return_interview_offered_at, return_interview_done_at, calls, site_ref, reason, rhi_themes
 from checked;
