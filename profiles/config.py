@@ -249,6 +249,35 @@ class DemandConfig(_Section):
     #: A return is "late-recorded" when a load made more than this many hours after the
     #: person was found still showed the episode open.
     late_return_tolerance_hours: float = 24.0
+    #: Concentration of demand: the sizes of the groups of people reported most often.
+    concentration_top_n: list[int] = Field(default_factory=lambda: [10, 20, 50])
+    #: The group whose looked-after share the chapter states.
+    concentration_looked_after_n: int = 20
+    #: The national benchmark shown beside the force's rate per 10,000 residents.
+    benchmark: "NationalBenchmark" = Field(default_factory=lambda: NationalBenchmark())
+
+
+class NationalBenchmark(BaseModel):
+    """England and Wales missing-person incidents per year, for rates per 10,000 residents."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    year: str = "2022/23"
+    #: Incidents and individuals reported to the police in England and Wales in the year
+    #: (NCA UK Missing Persons Unit data report; rounded as DOMAIN.md gives them).
+    incidents: int = 350_000
+    individuals: int = 170_000
+    #: Residents of England and Wales, ONS mid-2022 estimate.
+    population: int = 60_238_038
+    source: str = ("NCA UK Missing Persons Unit, Missing Persons Data Report 2022/23 (about 350,000 incidents "
+                   "and 170,000 individuals in England and Wales); ONS mid-2022 population estimates")
+
+    @property
+    def incidents_per_10k(self) -> float:
+        return round(10_000 * self.incidents / self.population, 1)
+
+
+DemandConfig.model_rebuild()
 
 
 class Recipient(BaseModel):

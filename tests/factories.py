@@ -43,6 +43,7 @@ EPISODE_DEFAULTS: dict[str, Any] = {
     "calls": 1,
     "site_ref": None,
     "reason": None,
+    "rhi_themes": None,
 }
 
 _TS_COLUMNS = (

@@ -33,6 +33,8 @@ DEFAULT_ATTRIBUTION = {
         "© Crown copyright and database right {year}."
     ),
     "geonames": "GeoNames (geonames.org), CC BY 4.0.",
+    "population": ("Source: Office for National Statistics mid-year population estimates, licensed under the "
+                   "Open Government Licence v.3.0."),
     "cqc": (
         "Contains public sector information licensed under the Open Government Licence v3.0 "
         "(Care Quality Commission directory)."

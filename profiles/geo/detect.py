@@ -11,6 +11,7 @@ recognises it by what it contains.
 | geonames      | tab-separated, no header, 12 fields: country code, postal code, place, ..., latitude, longitude, accuracy |
 | cqc           | CSV with header name, postcode, area_name, area_code, lon, lat (with or without cqc_id) |
 | user_sites    | CSV with header site_ref, name, type (address, postcode, easting, northing, cqc_location_id optional) |
+| population    | CSV in the ONS mid-year estimates layout: an area code column (code, ladcode…), a name, sex, and single-year-of-age columns 0, 1, … 90 (90 = 90 and over) |
 | boundary      | GeoJSON / GeoPackage / TopoJSON whose features carry a unique GSS code property: the code's prefix gives the level (E23/W15 police force area, E06-E09/W06 LAD, E05/W05 ward, E01/W01 LSOA, E02/W02 MSOA) |
 """
 
@@ -94,6 +95,8 @@ def classify_text(first_lines: list[str]) -> tuple[str | None, dict]:
     upper = {f.strip().upper() for f in fields}
     if len(fields) == 10 and _POSTCODE.match(fields[0].strip().upper()) and fields[1].strip().isdigit():
         return "codepoint", {}
+    if "sex" in header and {"0", "1", "17", "18"} <= {h.rstrip("+") for h in header} and population_code_column(fields):
+        return "population", {}
     if {"site_ref", "name", "type"} <= header:
         return "user_sites", {}
     if {"name", "postcode", "area_name", "area_code", "lon", "lat"} <= header:
@@ -103,6 +106,15 @@ def classify_text(first_lines: list[str]) -> tuple[str | None, dict]:
     if len(fields) == len(OS_OPEN_NAMES_HEADERLESS) and fields[0].startswith("osgb"):
         return "os_open_names", {"header": False}
     return None, {}
+
+
+def population_code_column(fields: list[str]) -> str | None:
+    """The area-code column of an ONS population table (``code``, ``ladcode23``, ``lad23cd``...)."""
+    for f in fields:
+        name = f.strip().lower()
+        if name == "code" or name.startswith("ladcode") or re.fullmatch(r"lad\d*cd", name):
+            return f
+    return None
 
 
 def _is_float(text: str) -> bool:

@@ -34,7 +34,7 @@ from profiles.errors import InputError
 from profiles.geo import boundaries as bnd
 from profiles.geo.attribution import attribution_for
 from profiles.geo.crs import bng_to_wgs84, wgs84_to_bng
-from profiles.geo.detect import OS_OPEN_NAMES_HEADERLESS, Found, read_csv_any, scan
+from profiles.geo.detect import OS_OPEN_NAMES_HEADERLESS, Found, population_code_column, read_csv_any, scan
 from profiles.geo.normalise import normalise_postcode, normalise_text
 
 #: Precision radius (m) of a gazetteer place by its type when it has no extent box.
@@ -132,6 +132,7 @@ def import_reference(con: duckdb.DuckDBPyConnection, directory: Path | str, *, s
         _import_partials(con)
         _import_care_homes(con, by_kind.get("cqc", []), add_source, index, result)
         _import_user_sites(con, by_kind.get("user_sites", []), add_source, result)
+        _import_population(con, by_kind.get("population", []), add_source)
         frame = pd.DataFrame(sources)
         with registered(con, "_ref_sources_in", frame):
             run_sql(con, "geo/ref_insert_sources.sql")
@@ -401,6 +402,41 @@ def _import_user_sites(con, files: list[Found], add_source, result: ImportResult
     sites = pd.concat(frames, ignore_index=True).drop_duplicates("site_ref", keep="last")
     with registered(con, "_ref_user_sites_in", sites):
         run_sql(con, "geo/ref_insert_user_sites.sql")
+
+
+#: Sex as ONS and others write it; "persons" / "all" rows are totals and are passed over.
+_SEX = {"m": "male", "male": "male", "males": "male", "1": "male",
+        "f": "female", "female": "female", "females": "female", "2": "female"}
+
+
+def read_population(f: Found) -> pd.DataFrame:
+    """An ONS mid-year estimates table (one row per area and sex, one column per single year of
+    age, 90 = 90 and over) as long rows: area_code, area_name, sex, age, population."""
+    raw = read_csv_any(f)
+    code_col = population_code_column(list(raw.columns))
+    lower = {c.strip().lower(): c for c in raw.columns}
+    name_col = next((lower[c] for c in lower if c == "name" or c.startswith("laname") or re.fullmatch(r"lad\d*nm", c)), None)
+    sex_col = lower["sex"]
+    ages = {c: int(c.strip().rstrip("+")) for c in raw.columns if re.fullmatch(r"\d+\+?", c.strip())}
+    rows = []
+    for i, row in raw.iterrows():
+        sex = _SEX.get(str(row[sex_col]).strip().lower())
+        if sex is None:
+            continue
+        for col, age in ages.items():
+            text = str(row[col]).strip().replace(",", "")
+            if not text.isdigit():
+                raise InputError(f"{f.path}: row {i + 2}, field {col.strip()}: {row[col]!r} is not a whole number of people")
+            rows.append((str(row[code_col]).strip(), str(row[name_col]).strip() if name_col else None, sex, age, int(text)))
+    return pd.DataFrame(rows, columns=["area_code", "area_name", "sex", "age", "population"])
+
+
+def _import_population(con, files: list[Found], add_source) -> None:
+    for f in files:
+        frame = read_population(f)
+        frame["source_id"] = add_source(f, len(frame))
+        with registered(con, "_ref_population_in", frame):
+            run_sql(con, "geo/ref_insert_population.sql")
 
 
 def current_import_id(con: duckdb.DuckDBPyConnection) -> str | None:
