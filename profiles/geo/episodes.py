@@ -17,7 +17,7 @@ import pandas as pd
 
 from profiles import progress
 from profiles.config import Settings
-from profiles.db import query_df, registered, run_sql
+from profiles.db import query_df, registered, run_sql, transaction
 from profiles.errors import InputError, MisperError
 from profiles.geo.boundaries import AreaIndex
 from profiles.geo.cascade import GeoContext, _online_for, geocode_keys
@@ -87,14 +87,8 @@ def geocode_episodes(con: duckdb.DuckDBPyConnection, settings: Settings) -> Geoc
         )
         out["input_key"] = out["input_key"].replace("", None)
         state = todo[["incident_id", "record_hash", "overrides_hash"]].assign(import_id=version)
-        con.execute("begin transaction")
-        try:
-            with registered(con, "_geo_locations_in", out), registered(con, "_geo_state_in", state):
-                run_sql(con, "geo/episode_locations_replace.sql")
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+        with transaction(con), registered(con, "_geo_locations_in", out), registered(con, "_geo_state_in", state):
+            run_sql(con, "geo/episode_locations_replace.sql")
         run.locations = len(out)
         run.by_method = out["method"].value_counts().to_dict()
     from profiles.geo.sites import refresh_candidate_sites
