@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from cronsim import CronSim, CronSimError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from profiles.errors import MisperError
@@ -331,6 +333,16 @@ class ScheduleConfig(_Section):
 
     timezone: str = "Europe/London"
 
+    @field_validator("monthly_profile_cron", "ukmpu_return_cron", "retention_review_cron")
+    @classmethod
+    def _cron(cls, value: str, info: Any) -> str:
+        if value.strip() or info.field_name != "retention_review_cron":
+            try:
+                CronSim(value, datetime(2000, 1, 1))
+            except CronSimError as exc:
+                raise ValueError(f"'{value}' is not a cron expression ({exc})") from None
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_time_zone(cls, value: str) -> str:
@@ -483,7 +495,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
         )
         raise ConfigError(f"{path}: {problems}") from None
     _paths_from(settings, path.resolve().parent)
