@@ -54,6 +54,7 @@ MART_CALLS = {
     "marts/episode_repeats.sql": "select * from episode_repeats($window_days, $threshold)",
     "marts/persons.sql": "select * from person_window($period_start, $period_end)",
     "marts/located_points.sql": "select * from located_points($role, $period_start, $period_end, $max_precision_m)",
+    "marts/placements.sql": "select * from placed_children($period_start, $period_end, $pfa_code)",
 }
 
 PARAMS = {

@@ -230,6 +230,7 @@ def _findings(ctx: Context, tables: dict[str, Table]) -> list[KeyFinding]:
         out.append(KeyFinding(f"{head}; reports {direction}{pct} on {last} ({ctx.n(before)}).", "demand_trend"))
     else:
         out.append(KeyFinding(head + ".", "demand_trend"))
+    out.append(KeyFinding(_still_missing_sentence(ctx), "duration"))
     latest = d.trend.iloc[-1] if len(d.trend) else None
     if latest is not None and latest["signal"] in ("above_ucl", "below_lcl") and incidents is not None:
         side = "above the upper" if latest["signal"] == "above_ucl" else "below the lower"
@@ -289,6 +290,28 @@ def _findings(ctx: Context, tables: dict[str, Table]) -> list[KeyFinding]:
     return out
 
 
+# ---- issue 11 measures (profiles/analysis/measures.py): contract tables, codes as in the CSV ----
+
+
+def _measure(ctx: Context, id: str, caption: str, counts: tuple[str, ...], **kw) -> Table:
+    """A measure's contract table (``tables/<id>.csv``) as this audience may see it."""
+    return ctx.table(Table(id=id, caption=caption, data=ctx.data.measures[id], count_columns=counts, **kw))
+
+
+def _still_missing(ctx: Context) -> tuple[int, int, int, int]:
+    """Incidents and people open at the end of the month, and incidents open over 28 days and over a year."""
+    t = ctx.data.measures["open_at_period_end"]
+    over_28d = int(t.loc[t["open_band"].isin(OPEN_BANDS[OPEN_BANDS.index("28d-1y"):]), "incidents"].sum())
+    over_1y = int(t.loc[t["open_band"] == "over_1y", "incidents"].sum())
+    return int(t["incidents"].sum()), int(t["individuals"].sum()), over_28d, over_1y
+
+
+def _still_missing_sentence(ctx: Context) -> str:
+    incidents, _, over_28d, over_1y = _still_missing(ctx)
+    return (f"{ctx.n(incidents)} {_plural(incidents, 'report')} {'was' if incidents == 1 else 'were'} still open at the "
+            f"end of {ctx.data.month.title}: {ctx.n(over_28d)} missing over 28 days, {ctx.n(over_1y)} over a year.")
+
+
 def _demand_trend(ctx: Context) -> Section:
     t = ctx.data.trend
     data = pd.DataFrame({
@@ -318,7 +341,23 @@ def _demand_trend(ctx: Context) -> Section:
         bands={"Control limits": (list(t["lcl"].fillna(0)), list(t["ucl"].fillna(0)))} if t["ucl"].notna().any() else None,
     )
     fig = Figure(**{**fig.__dict__, "notes": _withheld_note(table)})
-    return Section(id="demand_trend", title="Demand trend", tables=(table,), figures=(fig,))
+    bench = ctx.settings.demand.benchmark
+    rates = _measure(ctx, "rates_by_la", "Incidents per 10,000 residents by local authority, twelve months to "
+                     f"{ctx.data.month.title}", ("incidents", "individuals", "child_incidents"),
+                     derived={"incidents_per_10k": "incidents", "child_incidents_per_10k_children": "child_incidents"},
+                     additive_columns=False,
+                     notes=("Local authority of the go-missing point. Population: ONS mid-year estimates "
+                            "(Office for National Statistics, Open Government Licence v.3.0).",))
+    own = ctx.data.force_rate.set_index("area")
+    force = own.loc["force", "incidents_per_10k"]
+    rate_text = (f"The force's rate over the twelve months was {force:.1f} incidents per 10,000 residents "
+                 f"({ctx.n(own.loc['force', 'incidents'])} incidents); England and Wales {bench.year}: "
+                 f"{bench.incidents_per_10k:.1f} ({bench.incidents:,} incidents; {bench.source})."
+                 if force is not None and not pd.isna(force) else
+                 f"No population is imported, so no rate is shown; England and Wales {bench.year}: "
+                 f"{bench.incidents_per_10k:.1f} incidents per 10,000 residents ({bench.source}).")
+    return Section(id="demand_trend", title="Demand trend", tables=(table, rates), figures=(fig,),
+                   paragraphs=(rate_text,))
 
 
 def _time_pattern(ctx: Context) -> Section:
@@ -400,7 +439,14 @@ def _demographics(ctx: Context) -> Section:
         labels={"group": ""},
     ))
     fig = _bar_from(age, "demographics_age", "Incidents by age band", "incidents by age band")
-    return Section(id="demographics", title="Demographics", tables=(age, gender, ethnic, looked), figures=(fig,),
+    placed = _measure(ctx, "placements", "Looked-after children's reports by placement and by who placed them",
+                      ("incidents", "individuals"), additive_columns=False,
+                      notes=("in_area: placed by a local authority of the force area; out_of_area: by any other; "
+                             "not_recorded: no placing authority, or one that matches no authority.",))
+    placing = _measure(ctx, "placing_authorities", "Looked-after children's reports by placing authority",
+                       ("incidents", "individuals"), additive_columns=False)
+    return Section(id="demographics", title="Demographics", tables=(age, gender, ethnic, looked, placed, placing),
+                   figures=(fig,),
                    paragraphs=("Child: under 18 at the time of the report. Ethnicity is officer-defined (IC codes), "
                                "grouped as in the UKMPU return.",))
 
@@ -417,9 +463,14 @@ def _risk(ctx: Context) -> Section:
 def _duration(ctx: Context) -> Section:
     table = _breakdown(ctx, "duration_band", "duration_bands", "Incidents by time from report to found")
     fig = _bar_from(table, "duration", "How long people were missing", "incidents by duration band")
-    return Section(id="duration", title="Duration", tables=(table,), figures=(fig,),
+    still = _measure(ctx, "open_at_period_end", f"Still missing at the end of {ctx.data.month.title}, by time open",
+                     ("incidents", "individuals"), additive_columns=False,
+                     notes=("Every episode reported before 00:00 on the first day of the next month and not found "
+                            "before it, however long ago it was reported; time open is real elapsed time.",))
+    return Section(id="duration", title="Duration", tables=(table, still), figures=(fig,),
                    paragraphs=("From the report to the person being found; upper bounds inclusive. Episodes not "
-                               "yet resolved have no duration and are counted as still missing.",))
+                               "yet resolved have no duration and are counted as still missing.",
+                               _still_missing_sentence(ctx)))
 
 
 def _found_by(ctx: Context) -> Section:
@@ -622,9 +673,20 @@ def _repeat_individuals(ctx: Context) -> Section:
         labels={"group": "", "reports_in_window": f"Their reports in {rule.window_days} days"},
         notes=(f"Repeat: {rule.threshold} or more reports in a rolling {rule.window_days}-day period.",),
     ))
-    tables = [summary]
+    concentration = _measure(ctx, "repeat_concentration",
+                             f"Reports made by the people reported most often, {ctx.settings.sites.ranking_months} "
+                             f"months to {ctx.data.month.title}", ("incidents", "all_incidents"),
+                             derived={"share_of_incidents": "incidents"}, formats={"share_of_incidents": "percent"},
+                             additive_columns=False)
+    tables = [summary, concentration]
     f = p.figures
+    top = ctx.data.top_people
+    share = f" ({top.incidents / top.all_incidents:.0%})" if top.all_incidents and not ctx.small(top.incidents) else ""
     paragraphs = [
+        f"The {ctx.n(top.people)} people reported most often made {ctx.n(top.incidents)} of the "
+        f"{ctx.n(top.all_incidents)} reports{share}; {ctx.n(top.looked_after_people)} of them were looked after "
+        f"({ctx.n(top.looked_after_incidents)} reports). Ties: {ctx.n(top.tied_at_cut)} people share the count of "
+        "the last one in, taken in pseudonym order.",
         f"{ctx.n(f['referrals'])} people were due referral to social care this month; "
         f"{ctx.n(f['trigger_plans_new'])} need a new trigger plan and {ctx.n(f['trigger_plans_review'])} a review; "
         f"{ctx.n(f['cross_border_people'])} crossed a local authority or force boundary.",
@@ -692,7 +754,10 @@ def _return_interviews(ctx: Context) -> Section:
         notes=("Children found in the month, except those found dead (DfE statutory guidance 2014: an independent "
                f"interview offered within {hours} hours of return).",),
     ))
-    return Section(id="return_interviews", title="Return-interview compliance", tables=(table,))
+    themes = _measure(ctx, "rhi_themes", "Themes recorded from return home interviews", ("incidents", "individuals"),
+                      additive_columns=False,
+                      notes=("An episode counts once under each theme it carries; free text stays police only.",))
+    return Section(id="return_interviews", title="Return-interview compliance", tables=(table, themes))
 
 
 def _cost(ctx: Context) -> Section:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from profiles import db
 from profiles.analysis import clusters as clusters_mod
-from profiles.analysis import demand, found, hotspots, places, quality
+from profiles.analysis import demand, found, hotspots, measures, places, quality
 from profiles.analysis.interventions import CAVEAT, intervention_impact, read_interventions
 from profiles.analysis.people_common import identify
 from profiles.analysis.people_profile import PeopleProfile, people_profile
@@ -58,6 +58,11 @@ class ProfileData:
     # people
     people: PeopleProfile
     identities: dict[str, str]
+    # issue 11 measures: the contract tables (police view), the top 20's looked-after share,
+    # the force's rate beside the national benchmark
+    measures: dict[str, pd.DataFrame]
+    top_people: measures.TopPeople
+    force_rate: pd.DataFrame
     # other
     interventions: pd.DataFrame | None
     interventions_caveat: str
@@ -123,8 +128,12 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month) -> 
         path = settings.resolve(settings.reports.interventions_file)
         impact = intervention_impact(con, settings, month, read_interventions(path), audience="police")
         interventions = impact.table
+    tables = measures.all_measures(con, month=month, settings=settings)
     data = ProfileData(
         month=month,
+        measures=tables,
+        top_people=measures.top_people_looked_after(con, month=month, settings=settings),
+        force_rate=measures.force_rate(tables["rates_by_la"], settings=settings),
         settings=settings,
         places_window=places_window,
         pattern_window=pattern_window,

@@ -41,6 +41,7 @@ SCHEMA = pa.schema([
     ("placing_authority", pa.string()), ("responsible_la", pa.string()),
     ("return_interview_offered_at", pa.timestamp("s")), ("return_interview_done_at", pa.timestamp("s")),
     ("calls", pa.int64()), ("site_ref", pa.string()), ("reason", pa.string()),
+    ("rhi_themes", pa.string()),
     # a literal written instead of reported_at (data-quality defects such as "TBC")
     ("__reported_at_text", pa.string()),
 ])
@@ -133,6 +134,26 @@ def _codes(vocab, idx: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     idx = np.asarray(idx, dtype=np.int64)
     mask = idx < 0 if valid is None else (~valid | (idx < 0))
     return arr.take(pa.array(np.where(mask, 0, idx), mask=mask))
+
+
+def _rhi_themes(rng: np.random.Generator, done: np.ndarray, looked_after: np.ndarray,
+                exploited: np.ndarray) -> pa.Array:
+    """Themes recorded at the episodes' done return home interviews: one to three codes of
+    profiles.categories.RHI_THEMES, in their order, drawn with the weights of
+    model.RHI_THEME_WEIGHTS (looked-after children, other children), exploitation concern more
+    likely when CSE or CCE is flagged. A stream of its own, so the other columns stay as they were."""
+    n = done.size
+    weights = np.where(looked_after[:, None], m.RHI_THEME_WEIGHTS["looked_after"], m.RHI_THEME_WEIGHTS["child"])
+    weights = weights * np.where(exploited[:, None] & (np.arange(len(m.RHI_THEMES)) == m.RHI_EXPLOITATION), 4.0, 1.0)
+    keys = np.log(weights) - np.log(-np.log(rng.random((n, len(m.RHI_THEMES)))))  # Gumbel top-k: no replacement
+    u = rng.random(n)
+    count = 1 + (u < m.RHI_SECOND_THEME) + (u < m.RHI_THIRD_THEME)
+    order = np.argsort(-keys, axis=1)
+    out: list[str | None] = [None] * n
+    for i in np.flatnonzero(done):
+        chosen = sorted(order[i, : count[i]])
+        out[i] = ";".join(m.RHI_THEMES[j] for j in chosen)
+    return pa.array(out, pa.string())
 
 
 def _flag(values: np.ndarray, blank: np.ndarray) -> pa.Array:
@@ -313,6 +334,9 @@ class Generator:
         placing_ok = (placing >= 0) & (rng.random(n) >= 0.07)
         responsible_ok = child & (rng.random(n) >= 0.08)
 
+        themes = _rhi_themes(np.random.default_rng([0x524849, int(lo)]), done_ok, lac,
+                             flag_value[:, 0] | flag_value[:, 1])
+
         reason_idx = self.reason_start[ci] + rng.integers(0, 1 << 30, n) % self.reason_count[ci]
         reason_ok = rng.random(n) >= 0.04
 
@@ -348,6 +372,7 @@ class Generator:
             "calls": pa.array(calls, pa.int64(), mask=calls_blank),
             "site_ref": mf.site_ref,
             "reason": REASON_VOCAB.take(pa.array(reason_idx, mask=~reason_ok)),
+            "rhi_themes": themes,
             "__reported_at_text": pa.nulls(n, pa.string()),
         }, schema=SCHEMA)
 

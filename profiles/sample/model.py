@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from profiles.categories import FLAG_CODES, RISK_ORDER
+from profiles.categories import RHI_THEMES as RHI_THEME_CODES
 
 # ---- code lists (canonical codes; index = stored value) -----------------------------------
 GENDERS = ("male", "female", "other", "unknown")
@@ -224,6 +225,17 @@ RISK_HIGHEST_NOT_RECORDED = 0.05
 #: done once offered; declined.
 RHI_ON_TIME, RHI_LATE = 0.78, 0.12
 RHI_DONE = 0.68
+#: Themes recorded at a done interview (canonical order) and their weights, for looked-after
+#: children and for other children (a choice, after councils' missing-from-care reports:
+#: peers, placement and exploitation lead for children in care; home and school for others).
+RHI_THEMES = RHI_THEME_CODES
+RHI_THEME_WEIGHTS = {
+    "looked_after": np.array([0.04, 0.24, 0.14, 0.08, 0.06, 0.04, 0.20, 0.10, 0.08, 0.02]),
+    "child": np.array([0.30, 0.18, 0.05, 0.08, 0.10, 0.12, 0.001, 0.05, 0.08, 0.039]),
+}
+RHI_EXPLOITATION = RHI_THEMES.index("exploitation_concern")
+#: Share of interviews with a second and with a third theme.
+RHI_SECOND_THEME, RHI_THIRD_THEME = 0.45, 0.12
 
 #: How a flag that a person has shows in an episode (sometimes not recorded), and how often
 #: a flag is left blank.

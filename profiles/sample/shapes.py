@@ -66,6 +66,7 @@ RMS_COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Linked Calls", "calls"),
     ("Circumstances", "reason"),
     ("Source System", None),
+    ("RHI Themes", "rhi_themes"),
 )
 RMS_SOURCE_SYSTEM = "SYNTHETIC"
 RMS_HEADER_FOR: dict[str, str] = {col: header for header, col in RMS_COLUMNS if col}
@@ -92,6 +93,12 @@ RMS_CODES: dict[str, dict[str, str]] = {
     },
 }
 RMS_CODES["risk_highest"] = RMS_CODES["risk"]
+#: The RMS's own return-interview theme codes (config/mappings/rms.yaml maps them back).
+RMS_RHI_CODES = {
+    "conflict_at_home": "FAM", "peer_relationships": "PEER", "exploitation_concern": "EXPL",
+    "substance_use": "SUBS", "mental_health": "MH", "school": "EDU", "placement_unhappy": "PLAC",
+    "contact_with_family": "CONT", "boredom": "BORED", "other": "OTH",
+}
 RMS_BOOL = ("No", "Yes")
 CANONICAL_BOOL = ("N", "Y")
 
@@ -167,6 +174,9 @@ def rms_text(table: pa.Table) -> pa.Table:
         values = _text(table[name].combine_chunks(), RMS_TIME, RMS_DATE, RMS_BOOL)
         if name in RMS_CODES:
             values = _recode(values, RMS_CODES[name])
+        if name == "rhi_themes":
+            values = pa.array([None if v is None else ";".join(RMS_RHI_CODES[c] for c in v.split(";"))
+                               for v in values.to_pylist()], pa.string())
         if name == "reported_at":
             values = pc.coalesce(table["__reported_at_text"].combine_chunks(), values)
         cols[header] = values
