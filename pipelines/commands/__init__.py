@@ -8,3 +8,4 @@ from pipelines.commands import geo  # noqa: F401
 from pipelines.commands import analysis_places  # noqa: F401
 from pipelines.commands import sample  # noqa: F401
 from pipelines.commands import orchestration  # noqa: F401
+from pipelines.commands import database  # noqa: F401
