@@ -298,7 +298,7 @@ class RetentionConfig(_Section):
 
 
 class ReportsConfig(_Section):
-    """The monthly problem profile (profiles/reports/profile.py, docs/reports.md)."""
+    """The monthly problem profile (profiles/reports/profile/, docs/reports.md)."""
 
     #: Interventions CSV for the intervention-impact section (columns in
     #: profiles/analysis/interventions.py); empty: the section says none was given.
@@ -308,6 +308,11 @@ class ReportsConfig(_Section):
     #: Rows shown in lists of people (repeat, referral, trigger-plan, intelligence lists);
     #: the whole list is always in tables/<id>.csv.
     list_rows: int = 100
+    #: Recommend raising return-interview compliance with an authority that offers fewer
+    #: than this share of children's return interviews within the time limit.
+    return_interview_target: float = 0.9
+    #: Recommend better recording of a field complete on fewer than this % of reports.
+    completeness_target_pct: float = 90
     #: Write problem_profile.pdf beside the HTML (WeasyPrint).
     pdf: bool = True
 
