@@ -19,6 +19,7 @@ from typing import Any, Callable
 import typer
 from rich.console import Console
 
+from pipelines.progress_display import showing_progress
 from profiles.config import Settings, load_settings
 from profiles.errors import MisperError
 
@@ -82,12 +83,14 @@ ERROR_LOG = Path("data/misper-errors.log")
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn exceptions into a message and exit code 2 (1 for unexpected ones)."""
+    """Show the library's progress while ``func`` runs (stderr); turn exceptions into a
+    message and exit code 2 (1 for unexpected ones)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with showing_progress(console):
+                return func(*args, **kwargs)
         except typer.Exit:
             raise
         except MisperError as exc:

@@ -30,7 +30,7 @@ from typing import Any
 import duckdb
 
 from profiles.config import ConfigError, RetentionConfig
-from profiles.db import query_df, run_sql
+from profiles.db import query_df, run_sql, transaction
 from profiles.errors import MisperError
 from profiles.periods import LONDON
 
@@ -235,18 +235,12 @@ def weed(
     A dry run plans inside a transaction that is rolled back: the database is unchanged.
     Any error rolls the whole weed back.
     """
-    con.begin()
-    try:
+    with transaction(con, commit=not dry_run):
         plan = stage_plan(con, policy)
         if dry_run:
-            con.rollback()
             return WeedResult(plan=plan, dry_run=True)
         weed_id = apply_plan(con, plan, run_at=run_at or datetime.now(timezone.utc))
         run_sql(con, "retention/drop_plan.sql")
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return WeedResult(plan=plan, dry_run=False, weed_id=weed_id)
 
 

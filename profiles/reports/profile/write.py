@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from profiles.analysis.demand import YearOnYear
+from profiles import progress
 from profiles.config import Settings
 from profiles.periods import Month
 from profiles.reports.disclosure import check_files
@@ -82,10 +83,13 @@ def write_profile(
         out_dirs = {a: out_dir / a for a in audiences}
     else:
         out_dirs = {a: out_dir or default_out_dir(settings, month, a) for a in audiences}
+    step = progress.Stage("problem profile: measures, then each audience", total=1 + len(audiences))
     data = gather(con, settings, month)
+    step.advance()
     written = {}
     for audience in audiences:
         report = build_profile(data, audience, run_date)
         written[audience] = write_profile_files(report, data, out_dirs[audience], settings, con,
                                                 pdf=settings.reports.pdf if pdf is None else pdf)
+        step.advance()
     return ProfileRun(files=written, headline=data.year_on_year)
