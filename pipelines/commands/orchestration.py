@@ -34,6 +34,10 @@ def run_flow(name: str, **parameters: Any) -> Any:
     Without a Prefect server configured (``PREFECT_API_URL``) Prefect starts its temporary
     local server for the run (about 10-25 s, once per process).
     """
+    from profiles.db import check_database  # with the flows: not on every command's start-up
+
+    # a damaged or busy database is said in one line before Prefect starts
+    check_database(state.db_path, lock_wait_s=state.settings.db.lock_wait_s)
     module = flows()
     parameters.setdefault("config", str(state.config_path) if state.config_path else None)
     parameters.setdefault("db", str(state.db_path))

@@ -93,7 +93,7 @@ def import_reference(con: duckdb.DuckDBPyConnection, directory: Path | str, *, s
     """Replace the reference tables with what ``directory`` holds; rebuild the sites register."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise InputError(f"Reference folder not found: {directory} (set --from or MISPER_REFERENCE_DIR)")
+        raise InputError(f"Reference folder not found: {directory} (give another folder, or set MISPER_REFERENCE_DIR)")
     found, ignored = scan(directory)
     if not found:
         raise InputError(
