@@ -78,9 +78,8 @@ def profile(
 ) -> None:
     """The monthly problem profile: HTML, PDF, tables/*.csv, summary.html and manifest.json per audience."""
     from pipelines.commands.orchestration import run_flow
-    from profiles.analysis.places_common import check_audience
+    from profiles.disclosure import AUDIENCES, check_audience
     from profiles.periods import Month
-    from profiles.reports.objects import AUDIENCES
 
     month = Month.parse(period)
     audiences = (check_audience(audience),) if audience else AUDIENCES

@@ -23,9 +23,8 @@ from pipelines import tasks
 from pipelines.flows.dates import financial_year_for, london_today, month_for, run_date_for
 from pipelines.flows.summary import RunSummary
 from profiles.config import ExtractSource, Settings
+from profiles.disclosure import AUDIENCES
 from profiles.errors import MisperError
-
-AUDIENCES = ("police", "partner", "public")
 
 
 class DeliveryFailed(MisperError):

@@ -20,14 +20,9 @@ import pandas as pd
 from scipy.spatial import cKDTree
 from sklearn.cluster import DBSCAN
 
-from profiles.analysis.places_common import (
-    area_names,
-    check_audience,
-    require_tables,
-    site_display,
-    table_exists,
-)
+from profiles.analysis.places_common import area_names, require_tables, table_exists
 from profiles.config import Settings
+from profiles.disclosure import check_audience, site_display
 from profiles.db import query_df
 from profiles.errors import MisperError
 from profiles.periods import Period

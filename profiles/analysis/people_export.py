@@ -1,23 +1,20 @@
 """Police-audience CSV files of the people analysis, as the `misper` commands write them.
 
 Each ``export_*`` function opens the database read-only, computes one measure, adds the
-raw person reference (``person_id``) where the output is about people, and writes CSV:
-UTF-8, a header row, timestamps as ISO 8601 in London time with their offset
-(``2024-03-05T21:00:00+00:00``), booleans as ``true``/``false``, empty cells for
-unknowns. These files carry person references: police audience only.
+raw person reference (``person_id``) where the output is about people, and writes CSV
+through the one writer (``profiles.files``: UTF-8, a header row, timestamps as ISO 8601 in
+London time with their offset (``2024-03-05T21:00:00+00:00``), booleans as
+``true``/``false``, empty cells for unknowns, no cell that a spreadsheet would run). These files carry person references: police audience only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
-import numpy as np
 import pandas as pd
 
+from profiles import files
 from profiles.analysis import people, people_safeguarding
 from profiles.analysis.people_common import identify
 from profiles.config import Settings
@@ -36,44 +33,9 @@ REPEATS_COLUMNS = (
 )
 
 
-def _cell(value: object) -> object:
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, pd.Timestamp | datetime):
-        ts = pd.Timestamp(value)
-        if ts.tzinfo is not None:
-            ts = ts.tz_convert(LONDON)
-        return ts.isoformat()
-    if isinstance(value, (list, tuple)):
-        return ";".join(str(v) for v in value)
-    return value
-
-
-def to_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every cell as the CSV should show it (see the module docstring)."""
-    return frame.astype(object).map(_cell) if len(frame) else frame.astype(object)
-
-
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write ``frame`` as CSV to ``path`` (folders created), in the project's CSV format."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        to_csv_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    except OSError as exc:
-        raise MisperError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
-    return path
-
-
-@contextmanager
-def _read_only(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(db_path, read_only=True)
-    try:
-        yield con
-    finally:
-        con.close()
+    """Write ``frame`` as CSV to ``path`` (folders created), in the project's record format."""
+    return files.write_csv(files.csv_cells(frame), path)
 
 
 def parse_moment(text: str, option: str = "--as-of") -> datetime:
@@ -97,21 +59,21 @@ def export_repeats(db_path: Path, settings: Settings, as_of: date, out: Path) ->
 
     Columns exactly ``person_id, reports_in_window, first_report_at, last_report_at,
     looked_after, highest_risk, flags``."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         frame = people.repeat_list_police(con, settings, as_of)
     return write_csv(frame[list(REPEATS_COLUMNS)], out), len(frame)
 
 
 def export_referrals(db_path: Path, settings: Settings, period: Period, out: Path) -> tuple[Path, int]:
     """`misper referrals`: the referral list for ``period``; returns the file and its row count."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         frame = identify(con, people.referral_list(con, settings, period))
     return write_csv(frame, out), len(frame)
 
 
 def export_trigger_plans(db_path: Path, settings: Settings, period: Period, out_dir: Path) -> list[Path]:
     """`misper trigger-plans`: trigger_plans.csv, where_to_look_first.csv, time_pattern.csv."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         plans = people.trigger_plans(con, settings, period)
         frames = {
             "trigger_plans.csv": identify(con, plans.persons),
@@ -123,14 +85,14 @@ def export_trigger_plans(db_path: Path, settings: Settings, period: Period, out_
 
 def export_rfg(db_path: Path, settings: Settings, as_of: date, out: Path) -> tuple[Path, int]:
     """`misper rfg`: recency-frequency-gravity scores as of ``as_of``; the file and its row count."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         frame = identify(con, people.rfg_scores(con, settings, as_of))
     return write_csv(frame, out), len(frame)
 
 
 def export_cross_border(db_path: Path, settings: Settings, period: Period, out_dir: Path) -> list[Path]:
     """`misper cross-border`: cross_border_persons.csv and out_of_area_placements.csv."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         lists = people_safeguarding.cross_border(con, settings, period)
         frames = {
             "cross_border_persons.csv": identify(con, lists.persons),
@@ -141,7 +103,7 @@ def export_cross_border(db_path: Path, settings: Settings, period: Period, out_d
 
 def export_return_interviews(db_path: Path, settings: Settings, period: Period, out: Path) -> Path:
     """`misper return-interviews`: rates by responsible local authority (no person data)."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         frame = people_safeguarding.return_interviews(con, settings, period)
     return write_csv(frame, out)
 
@@ -154,7 +116,7 @@ def export_oversight(
     ``as_of`` defaults to the end of the period, or now if the period has not ended."""
     if as_of is None:
         as_of = min(period.end, datetime.now(LONDON))
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         lists = people_safeguarding.oversight(con, settings, period, as_of)
         frames = {
             "open_episodes.csv": identify(con, lists.open_episodes),
@@ -166,7 +128,7 @@ def export_oversight(
 
 def export_absences(db_path: Path, settings: Settings, period: Period, out_dir: Path) -> list[Path]:
     """`misper absences`: absences_by_person.csv and absences_by_home.csv (homes named)."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         pattern = people_safeguarding.absence_pattern(con, settings, period)
         frames = {
             "absences_by_person.csv": identify(con, pattern.by_person),

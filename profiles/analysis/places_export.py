@@ -1,7 +1,7 @@
 """Files for the places, demand, intervention and data-quality commands.
 
 Each ``export_*`` opens the database read-only, calls the measures and writes CSV files
-(the project's CSV format: profiles.analysis.people_export.to_csv_frame), with the
+(the project's one CSV writer, profiles.files), with the
 OS/ONS/CQC attribution beside any file that uses reference data. Partner and public
 files are built from the audience's own view (children's homes anonymised, counts
 suppressed, no person-level rows).
@@ -9,24 +9,17 @@ suppressed, no person-level rows).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
+from profiles import files
 from profiles.analysis import clusters, demand, found, hotspots, interventions, places, quality
-from profiles.analysis.people_export import to_csv_frame
-from profiles.analysis.places_common import (
-    attribution_lines,
-    check_audience,
-    suppress_counts,
-    table_exists,
-    trailing_window,
-)
+from profiles.analysis.places_common import attribution_lines, table_exists, trailing_window
 from profiles.config import Settings
 from profiles.db import connect
+from profiles.disclosure import check_audience, suppress_counts, suppress_long
 from profiles.errors import MisperError
 from profiles.periods import Month
 
@@ -34,27 +27,13 @@ from profiles.periods import Month
 GEO_KINDS: Sequence[str] | None = None
 
 
-@contextmanager
-def _read_only(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(db_path, read_only=True)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
 def write_table(frame: pd.DataFrame, path: Path, *, attribution: Sequence[str] = ()) -> Path:
     """Write ``frame`` as CSV (folders created); attribution goes to ``<name>.attribution.txt``."""
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        to_csv_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        if attribution:
-            path.with_name(path.stem + ".attribution.txt").write_text(
-                "This file uses open reference data:\n" + "\n".join(attribution) + "\n", encoding="utf-8"
-            )
-    except OSError as exc:
-        raise MisperError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
+    files.write_csv(files.csv_cells(frame), path)
+    if attribution:
+        files.write_text(path.with_name(path.stem + ".attribution.txt"),
+                         "This file uses open reference data:\n" + "\n".join(attribution) + "\n")
     return path
 
 
@@ -83,7 +62,7 @@ def export_sites(
     db_path: Path, settings: Settings, period: Month, out: Path, *, months: int | None = None, audience: str = "police"
 ) -> tuple[Path, int]:
     """`misper sites`: the ranked sites CSV; returns the file and its row count."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         ranked = places.site_ranking(con, settings, period, months=months, audience=audience)
         lines = attribution_lines(con, places.SITE_ATTRIBUTION_KINDS)
     return write_table(ranked, out, attribution=lines), len(ranked)
@@ -103,7 +82,7 @@ def export_places(
     window = trailing_window(period, months)
     out_dir = Path(out_dir)
     written: list[Path] = []
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         lines = attribution_lines(con, GEO_KINDS)
         trend = places.persistent_and_emerging_sites(con, settings, period, months=months, audience=audience)
         written.append(write_table(trend, out_dir / "sites_persistent_emerging.csv", attribution=lines))
@@ -142,7 +121,7 @@ def export_hotspots(
 ) -> tuple[Path, int]:
     """`misper hotspots`: Gi* hot spots over a grid or LSOAs/wards (police audience)."""
     window = trailing_window(period, settings.sites.ranking_months if months is None else months)
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         if unit == "grid":
             table = hotspots.grid_hotspots(con, settings, window, role=role, cell_m=cell_m)
         else:
@@ -164,7 +143,7 @@ def export_demand(
     audience = check_audience(audience)
     window = trailing_window(period, months)
     out_dir = Path(out_dir)
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         trend = demand.monthly_trend(con, settings, period)
         pattern = demand.day_hour_pattern(con, settings, trailing_window(period, settings.demand.pattern_months))
         breakdowns = demand.breakdowns(con, settings, window)
@@ -190,30 +169,13 @@ def suppress_breakdowns(breakdowns: pd.DataFrame, settings: Settings) -> pd.Data
     """Small-number suppression of ``demand.breakdowns`` for partner and public files.
 
     Each dimension is a table of categories (rows) by age group (columns: all, child,
-    adult, unknown): a column's categories add up to the group's total, and a row's age
-    groups add up to its ``all`` cell, so both lines are protected
-    (``profiles.reports.disclosure.suppress_frame`` with additive rows and ``all`` as the
-    row total). Incidents and individuals are suppressed apart; a share goes with its
-    incidents.
+    adult, unknown): ``profiles.disclosure.suppress_long`` protects both lines, with
+    ``all`` as the row total. Incidents and individuals are suppressed apart; a share
+    goes with its incidents.
     """
-    from profiles.reports.disclosure import suppress_frame
-
-    d = settings.disclosure
-    groups = [g for g in demand.CHILD_ADULT if g in set(breakdowns["child_adult"])]
-    parts = []
-    for _, block in breakdowns.groupby("dimension", sort=False):
-        out = block.copy()
-        for measure in ("incidents", "individuals"):
-            wide = block.pivot(index="category", columns="child_adult", values=measure).reindex(columns=groups)
-            masked = suppress_frame(wide.reset_index(), groups, threshold=d.suppression_threshold,
-                                    marker=d.suppression_marker, additive_rows=True, total_column="all").mask
-            masked = masked.set_index(wide.index)[groups].stack().rename("withheld").reset_index()
-            hit = out.merge(masked, on=["category", "child_adult"], how="left")["withheld"].fillna(False).to_numpy()
-            out[measure] = out[measure].astype(object).where(~hit, d.suppression_marker)
-            if measure == "incidents":
-                out["share_of_incidents"] = out["share_of_incidents"].astype(object).where(~hit, d.suppression_marker)
-        parts.append(out)
-    return pd.concat(parts, ignore_index=True) if parts else breakdowns
+    return suppress_long(breakdowns, settings, table="dimension", row="category", column="child_adult",
+                         columns=demand.CHILD_ADULT, total_column="all", measures=("incidents", "individuals"),
+                         derived={"share_of_incidents": "incidents"})
 
 
 # ---- misper interventions -----------------------------------------------------------------
@@ -224,7 +186,7 @@ def export_interventions(
 ) -> tuple[Path, interventions.InterventionImpact]:
     """`misper interventions`: before/after counts and tests; the caveat goes beside the CSV."""
     given = interventions.read_interventions(file)
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         impact = interventions.intervention_impact(con, settings, period, given, audience=audience)
     table = impact.table
     if audience == "public":  # aggregates only: no row about one person
@@ -232,7 +194,7 @@ def export_interventions(
     table = _for(audience, table, ["episodes_before", "episodes_after"], settings,
                  derived={"change": "episodes_after", "pct_change": "episodes_after", "rate_ratio": "episodes_after"})
     path = write_table(table, out)
-    path.with_name(path.stem + ".caveat.txt").write_text(impact.caveat + "\n", encoding="utf-8")
+    files.write_text(path.with_name(path.stem + ".caveat.txt"), impact.caveat + "\n")
     return path, impact
 
 
@@ -247,7 +209,7 @@ def export_quality(
     audience = check_audience(audience)
     window = trailing_window(period, months)
     out_dir = Path(out_dir)
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         late = quality.late_recorded_returns(con, settings, window)
         tables = {
             "quality_completeness.csv": quality.completeness(con, settings, window),

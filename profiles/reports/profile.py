@@ -29,10 +29,12 @@ import numpy as np
 import pandas as pd
 
 from profiles.config import Settings
+from profiles.disclosure import (
+    AUDIENCES, Audience, SiteLabeller, check_columns, check_files, disclose_table, withheld_for,
+)
 from profiles.periods import Month
 from profiles.reports import charts, maps
-from profiles.reports.disclosure import SiteLabeller, check_columns, check_files, disclose_table
-from profiles.reports.objects import AUDIENCES, Audience, Figure, KeyFinding, Report, Section, Table
+from profiles.reports.objects import Figure, KeyFinding, Report, Section, Table
 from profiles.reports.output import write_manifest, write_table_csv
 from profiles.reports.profile_data import ProfileData, gather
 from profiles.reports.render import Renderer, report_for
@@ -104,12 +106,12 @@ class Context:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "no"
         v = int(round(value))
-        if not self.police and 0 < v < self.threshold:
+        if self.small(v):
             return f"fewer than {self.threshold}"
         return f"{v:,}"
 
     def small(self, value: float | int | None) -> bool:
-        return value is not None and not self.police and 0 < value < self.threshold
+        return withheld_for(self.audience, value, self.settings)
 
     def site(self, site_id: object) -> str:
         """A site's name as this audience may see it."""
@@ -357,7 +359,8 @@ def _breakdown(ctx: Context, dimension: str, id: str, caption: str) -> Table:
     return ctx.table(Table(
         id=id, caption=caption, data=data,
         count_columns=tuple(groups) + ("total", "individuals"),
-        additive_rows=not overlapping, total_column=None if overlapping else "total",
+        # a row's age groups add up to its total even when the categories overlap (issue 14.4)
+        additive_rows=True, additive_columns=not overlapping, total_column="total",
         row_columns=tuple(groups) + ("total",),
         derived={"share": "total"}, formats={"share": "percent"},
         labels={"category": "", "child": "Children", "adult": "Adults", "unknown": "Age unknown",

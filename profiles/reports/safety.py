@@ -1,7 +1,7 @@
 """The values a partner or public file must never contain, read from the database.
 
 Used as the last check before a non-police output is left on disk
-(``profiles.reports.disclosure.check_files``).
+(``profiles.disclosure.check_files``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import duckdb
 
 from profiles import db
 from profiles.periods import LONDON, Period
-from profiles.reports.disclosure import SensitiveValues, sensitive_values_from
+from profiles.disclosure import SensitiveValues, sensitive_values_from
 
 #: Months before a period whose free text and addresses are checked (a report's widest window).
 CHECK_WINDOW_MONTHS = 25

@@ -23,8 +23,9 @@ import pandas as pd
 
 from profiles import db
 from profiles.config import ConfigError, Settings
-from profiles.periods import LONDON, Month
-from profiles.reports.disclosure import POLICE_ONLY_COLUMNS, check_columns, check_files
+from profiles.files import csv_cells, write_csv
+from profiles.periods import Month
+from profiles.disclosure import POLICE_ONLY_COLUMNS, check_columns, check_files
 from profiles.reports.objects import Report, Section, Table
 from profiles.reports.output import write_manifest
 from profiles.reports.render import Renderer, marking_for, report_for
@@ -74,26 +75,37 @@ def unassigned_children(con: duckdb.DuckDBPyConnection, month: Month) -> int:
     return int(db.run_sql(con, "reports/share_unassigned.sql", month.params()).fetchone()[0])
 
 
-def _csv_value(value: object) -> object:
-    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.tz_convert(LONDON).isoformat() if value.tzinfo else value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
 def share_frame(rows: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
     """The CSV content for one authority: exactly ``fields``, times in London with offset."""
-    frame = rows.loc[:, fields].copy()
-    for col in fields:
-        frame[col] = [_csv_value(v) for v in frame[col].astype(object)]
-    return frame
+    return csv_cells(rows.loc[:, fields])
 
 
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_") or "authority"
+
+
+#: File stems a share may not take (the folder's other files).
+_RESERVED_STEMS = frozenset({"index", "manifest", "care_home_summary", "unknown_authorities"})
+#: Police-only list of authority values the reference data does not know (never a file name).
+UNKNOWN_AUTHORITIES_FILE = "unknown_authorities.csv"
+
+
+def split_known_authorities(rows: pd.DataFrame, names: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows whose authority the reference data knows (by code), and a summary of the rest.
+
+    A share goes only to a local authority in the imported boundaries: its file is named
+    from the reference name, never from a value in the extract. Each other value is listed
+    once (as recorded, with its episodes and children) for the force to correct at source.
+    """
+    known = rows["local_authority"].astype(str).isin(set(names))
+    other = rows[~known]
+    summary = (
+        other.groupby("local_authority", sort=True)
+        .agg(episodes=("incident_ref", "size"), children=("person_ref", "nunique"))
+        .reset_index()
+        .rename(columns={"local_authority": "authority_as_recorded"})
+    ) if len(other) else pd.DataFrame(columns=["authority_as_recorded", "episodes", "children"])
+    return rows[known], summary
 
 
 @dataclass(frozen=True)
@@ -141,7 +153,7 @@ def _cover(share: AuthorityShare, month: Month, fields: list[str], settings: Set
 
 
 def _index(shares: list[AuthorityShare], unassigned: int, month: Month, settings: Settings, run_date: date,
-           *, care_homes: bool) -> Report:
+           *, care_homes: bool, unknown: int = 0) -> Report:
     data = pd.DataFrame(
         {
             "local_authority": [s.display_name for s in shares],
@@ -156,7 +168,9 @@ def _index(shares: list[AuthorityShare], unassigned: int, month: Month, settings
         f"{unassigned} child episode(s) in the month had neither a responsible nor a placing authority recorded "
         "and are in no share: record the authority so the child is shared.",
         "A child whose responsible and placing authorities differ is in both files.",
-    )
+    ) + ((f"{unknown} child episode(s) name an authority the reference data does not know and are in no share; "
+          f"{UNKNOWN_AUTHORITIES_FILE} (police only) lists each value as recorded: correct it at source.",)
+         if unknown else ())
     section = Section(
         id="shares",
         title="Shares by local authority",
@@ -196,17 +210,17 @@ def write_shares(
     the manifest), the index and the manifest; the paths."""
     fields = share_fields(settings)
     check_columns(fields, "partner", where="disclosure.share_fields")
-    rows = share_rows(con, month)
     names = la_names(con)
+    rows, unknown = split_known_authorities(share_rows(con, month), names)
     renderer = Renderer(settings)
     out_dir.mkdir(parents=True, exist_ok=True)
     shares: list[AuthorityShare] = []
     partner_files: list[Path] = []
     used: set[str] = set()
     for authority, group in rows.groupby("local_authority", sort=True):
-        display = names.get(str(authority), str(authority))
+        display = names[str(authority)]
         stem = slug(display)
-        while stem in used or stem == "index":
+        while stem in used or stem in _RESERVED_STEMS:
             stem += "_"
         used.add(stem)
         share = AuthorityShare(
@@ -218,7 +232,7 @@ def write_shares(
         )
         shares.append(share)
         csv_path = out_dir / f"{stem}.csv"
-        share_frame(group, fields).to_csv(csv_path, index=False, lineterminator="\n")
+        write_csv(share_frame(group, fields), csv_path)
         html_path = out_dir / f"{stem}.html"
         renderer.write_html(_cover(share, month, fields, settings, run_date), html_path)
         partner_files += [csv_path, html_path]
@@ -229,12 +243,15 @@ def write_shares(
             path.unlink(missing_ok=True)
         raise
     police_files: list[Path] = []
+    if len(unknown):
+        police_files.append(write_csv(unknown, out_dir / UNKNOWN_AUTHORITIES_FILE))
     if care_homes:
         from profiles.reports.care_homes import write_care_home_summary
 
         police_files = write_care_home_summary(con, month, out_dir, settings, run_date)
     index_path = out_dir / "index.html"
-    index = _index(shares, unassigned_children(con, month), month, settings, run_date, care_homes=care_homes)
+    index = _index(shares, unassigned_children(con, month), month, settings, run_date, care_homes=care_homes,
+                   unknown=int(unknown["episodes"].sum()) if len(unknown) else 0)
     renderer.write_html(index, index_path)
     manifest = write_manifest(
         out_dir, kind="partner_share", period=month.label, audience="partner",

@@ -1,4 +1,8 @@
-"""Disclosure control for partner and public outputs.
+"""Disclosure control: the audiences, what each may see, and the last check on what is written.
+
+This module sits below ``profiles/analysis`` and ``profiles/reports`` (it imports neither):
+the CLI exports, the problem profile, the partner shares, the UKMPU HTML and the email
+bodies all take their audience rules from here, so each rule is written once.
 
 Audiences (docs/architecture.md): ``police`` sees everything; ``partner`` gets
 pseudonymised records with no free text, no dates of birth and no children's-home
@@ -24,17 +28,51 @@ from __future__ import annotations
 import html
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from typing import TYPE_CHECKING, Literal
+
 from profiles.canonical import COLUMNS
-from profiles.config import Settings
-from profiles.errors import CheckFailed
-from profiles.reports.objects import Audience, Table
+from profiles.errors import CheckFailed, MisperError
+
+if TYPE_CHECKING:  # types only: disclosure imports nothing above it
+    from profiles.config import Settings
+    from profiles.reports.objects import Table
+
+#: Who an output is for, from most to least detail.
+Audience = Literal["police", "partner", "public"]
+AUDIENCES: tuple[Audience, ...] = ("police", "partner", "public")
+
+
+class UnknownAudience(MisperError):
+    """An audience name that is not one of ``AUDIENCES``."""
+
+
+def check_audience(audience: str) -> Audience:
+    """``audience`` if it is one of ``AUDIENCES`` (else ``UnknownAudience``)."""
+    if audience not in AUDIENCES:
+        raise UnknownAudience(f"--audience: expected one of {', '.join(AUDIENCES)}, got '{audience}'")
+    return audience  # type: ignore[return-value]
+
+
+def is_small_count(value, threshold: int):
+    """The primary suppression test, written once: a count from 1 to ``threshold - 1``.
+
+    Zero is not disclosive and is shown; a missing value (NaN) is not small. Works on a
+    number or elementwise on a numpy array.
+    """
+    return (value > 0) & (value < threshold)
+
+
+def withheld_for(audience: Audience, value, settings: "Settings") -> bool:
+    """Whether a count in running text is withheld from ``audience`` (never for the police)."""
+    return audience != "police" and value is not None and bool(
+        is_small_count(value, settings.disclosure.suppression_threshold))
 
 #: Columns that may never appear in a partner or public output.
 POLICE_ONLY_COLUMNS: frozenset[str] = frozenset(c.name for c in COLUMNS if c.audience == "police") | {
@@ -76,6 +114,82 @@ def _lines(
     return lines
 
 
+def _equations(
+    shape: tuple[int, int], present: np.ndarray, *, additive_rows: bool, additive_columns: bool,
+    row_cols: Iterable[int] | None, total_row: bool, total_col: int | None,
+) -> np.ndarray:
+    """What a reader can add up, as a matrix over the cells (row-major): one equation per
+    line. A column's cells add up to its total (known even when not shown; with a total
+    row, the last row is that total). A row's parts add up to its ``total_col`` cell, or,
+    without one, to a total assumed known."""
+    n_rows, n_cols = shape
+    index = np.arange(n_rows * n_cols).reshape(shape)
+    rows: list[np.ndarray] = []
+    if additive_columns:
+        inner_rows = range(n_rows - 1) if total_row else range(n_rows)
+        for c in range(n_cols):
+            eq = np.zeros(n_rows * n_cols)
+            for r in inner_rows:
+                if present[r, c]:
+                    eq[index[r, c]] = 1.0
+            rows.append(eq)
+    cols = list(range(n_cols)) if row_cols is None else list(row_cols)
+    if additive_rows and len(cols) > 1:
+        for r in range(n_rows):
+            eq = np.zeros(n_rows * n_cols)
+            for c in cols:
+                if present[r, c]:
+                    eq[index[r, c]] = -1.0 if c == total_col else 1.0
+            rows.append(eq)
+    return np.array(rows) if rows else np.zeros((0, n_rows * n_cols))
+
+
+def recoverable_cells(
+    equations: np.ndarray, withheld: np.ndarray, values: np.ndarray, *, tol: float = 1e-7
+) -> np.ndarray:
+    """Which withheld non-zero cells a reader can work out exactly from the shown cells and totals.
+
+    ``equations`` are linear relations over all cells (row-major) whose totals a reader
+    knows. A withheld cell is recovered exactly when every solution agrees on it: no
+    null-space direction of the equations (restricted to the withheld cells) moves it,
+    or, since counts are never negative, when its lowest and highest feasible values meet
+    (only possible when a withheld cell is zero; then a linear programme decides). A
+    withheld zero is not checked: zeros are shown anyway.
+    """
+    flat = withheld.ravel()
+    vals = np.nan_to_num(np.asarray(values, dtype=float).ravel())
+    unknown = np.flatnonzero(flat)
+    out = np.zeros(flat.shape, dtype=bool)
+    if not unknown.size or not len(equations):
+        return out.reshape(withheld.shape)
+    a = equations[:, unknown]
+    keep = np.abs(a).sum(axis=1) > 0
+    a = a[keep]
+    if not len(a):
+        return out.reshape(withheld.shape)
+    _, s, vt = np.linalg.svd(a)
+    rank = int((s > tol * max(1.0, s.max())).sum())
+    null = vt[rank:]
+    moves = np.abs(null).max(axis=0) > tol if len(null) else np.zeros(unknown.size, dtype=bool)
+    exact = ~moves
+    if (vals[unknown] == 0).any() and moves.any():
+        from scipy.optimize import linprog
+
+        b = a @ vals[unknown]
+        for j in np.flatnonzero(moves):
+            if vals[unknown[j]] == 0:
+                continue
+            c = np.zeros(unknown.size)
+            c[j] = 1.0
+            low = linprog(c, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+            high = linprog(-c, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+            if low.status == 0 and high.status == 0 and abs(low.fun + high.fun) < 1e-6:
+                exact[j] = True
+    exact &= vals[unknown] != 0
+    out[unknown[exact]] = True
+    return out.reshape(withheld.shape)
+
+
 def suppression_mask(
     values: np.ndarray,
     *,
@@ -84,34 +198,71 @@ def suppression_mask(
     additive_columns: bool = True,
     row_cols: Iterable[int] | None = None,
     margins: Iterable[tuple[int, int]] = (),
+    total_row: bool = False,
+    total_col: int | None = None,
 ) -> tuple[np.ndarray, int]:
     """Withheld cells of a 2-D array of counts (NaN = no value), and the primary count.
 
     ``row_cols`` are the column indices that form an additive row (default all);
-    ``margins`` are the cells that are totals of their line (a total row or column);
-    secondary suppression prefers inner cells to margins and non-zero cells to zeros.
+    ``total_row`` says the last row holds the column totals and ``total_col`` which column
+    holds each row's total; ``margins`` are further cells that are totals. Secondary
+    suppression first makes every line hold none or at least two withheld cells, then
+    withholds more until no withheld cell can be worked out exactly from the shown cells
+    and the totals (``recoverable_cells``); it prefers inner cells to margins and
+    non-zero cells to zeros.
     """
     vals = np.asarray(values, dtype=float)
     present = ~np.isnan(vals)
-    mask = present & (vals > 0) & (vals < threshold)
+    mask = present & is_small_count(vals, threshold)
     primary = int(mask.sum())
-    margin_set = set(margins)
+    n_rows, n_cols = vals.shape
+    known_totals = {(n_rows - 1, c) for c in range(n_cols)} if total_row and additive_columns else set()
+    margin_set = set(margins) | known_totals | (
+        {(r, total_col) for r in range(n_rows)} if total_col is not None else set())
     lines = _lines(*vals.shape, additive_rows, additive_columns, row_cols)
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            cells = [rc for rc in line if present[rc]]
-            if sum(mask[rc] for rc in cells) != 1:
-                continue
-            candidates = [rc for rc in cells if not mask[rc]]
-            if not candidates:
-                continue
-            # smallest non-zero inner cell, then a non-zero margin, then a zero
-            best = min(candidates, key=lambda rc: (vals[rc] == 0, rc in margin_set, vals[rc], rc))
-            mask[best] = True
-            changed = True
+
+    def priority(rc: tuple[int, int]) -> tuple:
+        # smallest non-zero inner cell, then a non-zero margin, then a zero
+        return (vals[rc] == 0, rc in margin_set, vals[rc], rc)
+
+    def every_line_two_or_none() -> None:
+        changed = True
+        while changed:
+            changed = False
+            for line in lines:
+                cells = [rc for rc in line if present[rc]]
+                if sum(mask[rc] for rc in cells) != 1:
+                    continue
+                candidates = [rc for rc in cells if not mask[rc]]
+                if candidates:
+                    mask[min(candidates, key=priority)] = True
+                    changed = True
+
+    every_line_two_or_none()
+    equations = _equations(vals.shape, present, additive_rows=additive_rows, additive_columns=additive_columns,
+                           row_cols=row_cols, total_row=total_row, total_col=total_col)
+    hopeless: set[tuple[int, int]] = set()
+    while True:
+        exposed = recoverable_cells(equations, mask & ~_cells(known_totals, vals.shape), vals)
+        targets = [rc for rc in zip(*np.nonzero(exposed)) if rc not in hopeless]
+        if not targets:
+            break
+        cell = min(targets, key=lambda rc: (not is_small_count(vals[rc], threshold), rc))
+        candidates = {rc for line in lines if cell in line for rc in line
+                      if present[rc] and not mask[rc] and rc not in known_totals}
+        if not candidates:
+            hopeless.add(cell)  # e.g. a one-row table: its known total is the cell
+            continue
+        mask[min(candidates, key=priority)] = True
+        every_line_two_or_none()
     return mask, primary
+
+
+def _cells(cells: set[tuple[int, int]], shape: tuple[int, int]) -> np.ndarray:
+    out = np.zeros(shape, dtype=bool)
+    for rc in cells:
+        out[rc] = True
+    return out
 
 
 def suppress_frame(
@@ -144,7 +295,8 @@ def suppress_frame(
     row_cols = None if row_columns is None else [counts.index(c) for c in row_columns if c in counts]
     cells, primary = suppression_mask(
         values, threshold=threshold, additive_rows=additive_rows, additive_columns=additive_columns,
-        row_cols=row_cols, margins=margins,
+        row_cols=row_cols, margins=margins, total_row=total_row,
+        total_col=counts.index(total_column) if total_column in counts else None,
     )
     for j, col in enumerate(counts):
         mask[col] = cells[:, j]
@@ -158,7 +310,7 @@ def suppress_frame(
     return Suppression(frame, mask, primary, total - primary)
 
 
-def disclose_table(table: Table, audience: Audience, settings: Settings) -> Table:
+def disclose_table(table: "Table", audience: Audience, settings: "Settings") -> "Table":
     """The table as ``audience`` may see it (police: unchanged)."""
     if audience == "police":
         return table
@@ -177,6 +329,65 @@ def disclose_table(table: Table, audience: Audience, settings: Settings) -> Tabl
         derived=table.derived,
     )
     return replace(table, data=result.frame, suppressed=result.mask)
+
+
+def suppress_counts(
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    settings: "Settings",
+    *,
+    derived: Mapping[str, str | tuple[str, ...]] | None = None,
+) -> pd.DataFrame:
+    """``frame`` with small counts in ``columns`` withheld, as in every partner/public table.
+
+    Counts below ``settings.disclosure.suppression_threshold`` (zero is shown) become
+    ``settings.disclosure.suppression_marker``, with secondary suppression down each
+    column so its total cannot give a withheld cell away. ``derived`` maps a column that
+    would reveal a count (a cost = count x unit cost) to that count column: it is withheld with it.
+    """
+    d = settings.disclosure
+    return suppress_frame(
+        frame, list(columns), threshold=d.suppression_threshold, marker=d.suppression_marker, derived=derived
+    ).frame
+
+
+def suppress_long(
+    frame: pd.DataFrame,
+    settings: "Settings",
+    *,
+    table: str,
+    row: str,
+    column: str,
+    columns: Sequence[str],
+    total_column: str,
+    measures: Sequence[str],
+    derived: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Suppression of a long-form frame holding several two-way tables.
+
+    Each value of ``table`` is one table of ``row`` categories by ``column`` groups
+    (``columns``, one of which, ``total_column``, is each row's total): a column's rows add
+    up to the group's total and a row's groups to its total, so both lines are protected
+    (``suppress_frame`` with additive rows). Each of ``measures`` is suppressed apart;
+    a ``derived`` column goes with its measure.
+    """
+    d = settings.disclosure
+    groups = [g for g in columns if g in set(frame[column])]
+    parts = []
+    for _, block in frame.groupby(table, sort=False):
+        out = block.copy()
+        for measure in measures:
+            wide = block.pivot(index=row, columns=column, values=measure).reindex(columns=groups)
+            masked = suppress_frame(wide.reset_index(), groups, threshold=d.suppression_threshold,
+                                    marker=d.suppression_marker, additive_rows=True, total_column=total_column).mask
+            masked = masked.set_index(wide.index)[groups].stack().rename("withheld").reset_index()
+            hit = out.merge(masked, on=[row, column], how="left")["withheld"].fillna(False).to_numpy()
+            out[measure] = out[measure].astype(object).where(~hit, d.suppression_marker)
+            for col, source in (derived or {}).items():
+                if source == measure:
+                    out[col] = out[col].astype(object).where(~hit, d.suppression_marker)
+        parts.append(out)
+    return pd.concat(parts, ignore_index=True) if parts else frame
 
 
 def check_columns(columns: Iterable[str], audience: Audience, *, where: str) -> None:
@@ -258,6 +469,44 @@ class SiteLabeller:
         if self.audience != "police":
             result = result.drop(columns=[c for c in result.columns if c in POLICE_ONLY_COLUMNS or c in ("site_ref",)])
         return result
+
+
+def site_display(
+    frame: pd.DataFrame,
+    audience: str,
+    lad_names: Mapping[str, str] | None = None,
+    *,
+    blank_columns: Sequence[str] = ("site_ref", "postcode", "easting", "northing"),
+    blank_for_sensitive: Sequence[str] = ("site_id",),
+) -> pd.DataFrame:
+    """The sites in ``frame`` as ``audience`` may see them (police: unchanged).
+
+    ``frame`` needs ``site_id``, ``name``, ``type``, ``lad_code`` and ``sensitive`` and is
+    taken in display order. For partner and public audiences a ``SiteLabeller`` names each
+    sensitive site "Children's home A (Bolton)" (letters in order of first appearance, one
+    sequence per type); ``blank_columns`` are emptied on every row (positions and
+    references stay police-only) and ``blank_for_sensitive`` on sensitive rows. Other
+    sites (e.g. CQC-registered adult care homes, a public register) keep their name.
+    """
+    audience = check_audience(audience)
+    out = frame.copy()
+    if audience == "police" or out.empty:
+        return out
+    labeller = SiteLabeller(audience, dict(lad_names or {}))
+    sensitive = out["sensitive"].fillna(True).astype(bool)
+    out["name"] = [
+        labeller.label(site_id, name=name, type=site_type, lad_code=lad, sensitive=flag)
+        for site_id, name, site_type, lad, flag in zip(
+            out["site_id"], out["name"], out["type"], out["lad_code"], sensitive
+        )
+    ]
+    for col in blank_columns:
+        if col in out.columns:
+            out[col] = None
+    for col in blank_for_sensitive:
+        if col in out.columns:
+            out[col] = out[col].astype("object").where(~sensitive.to_numpy(), None)
+    return out
 
 
 # ---- a last check on what is written -----------------------------------------------
