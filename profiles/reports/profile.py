@@ -360,7 +360,7 @@ def _breakdown(ctx: Context, dimension: str, id: str, caption: str) -> Table:
         id=id, caption=caption, data=data,
         count_columns=tuple(groups) + ("total", "individuals"),
         # a row's age groups add up to its total even when the categories overlap (issue 14.4)
-        additive_rows=True, additive_columns=not overlapping, total_column="total",
+        additive_rows=True, total_column="total",
         row_columns=tuple(groups) + ("total",),
         derived={"share": "total"}, formats={"share": "percent"},
         labels={"category": "", "child": "Children", "adult": "Adults", "unknown": "Age unknown",
