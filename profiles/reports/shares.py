@@ -90,14 +90,22 @@ _RESERVED_STEMS = frozenset({"index", "manifest", "care_home_summary", "unknown_
 UNKNOWN_AUTHORITIES_FILE = "unknown_authorities.csv"
 
 
-def split_known_authorities(rows: pd.DataFrame, names: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rows whose authority the reference data knows (by code), and a summary of the rest.
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
-    A share goes only to a local authority in the imported boundaries: its file is named
-    from the reference name, never from a value in the extract. Each other value is listed
-    once (as recorded, with its episodes and children) for the force to correct at source.
+
+def split_known_authorities(rows: pd.DataFrame, names: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows whose authority the reference data knows, with its code in ``la_code``, and a
+    summary of the rest.
+
+    A share goes only to a local authority in the imported boundaries, recorded by its
+    code or by its reference name (case and spacing aside); the file is named from the
+    reference name, never from a value in the extract. Each other value is listed once (as
+    recorded, with its episodes and children) for the force to correct at source.
     """
-    known = rows["local_authority"].astype(str).isin(set(names))
+    lookup = {_normal(code): code for code in names} | {_normal(name): code for code, name in names.items()}
+    codes = rows["local_authority"].astype(str).map(lambda v: lookup.get(_normal(v)))
+    known = codes.notna()
     other = rows[~known]
     summary = (
         other.groupby("local_authority", sort=True)
@@ -105,7 +113,7 @@ def split_known_authorities(rows: pd.DataFrame, names: dict[str, str]) -> tuple[
         .reset_index()
         .rename(columns={"local_authority": "authority_as_recorded"})
     ) if len(other) else pd.DataFrame(columns=["authority_as_recorded", "episodes", "children"])
-    return rows[known], summary
+    return rows[known].assign(la_code=codes[known]), summary
 
 
 @dataclass(frozen=True)
@@ -217,14 +225,17 @@ def write_shares(
     shares: list[AuthorityShare] = []
     partner_files: list[Path] = []
     used: set[str] = set()
-    for authority, group in rows.groupby("local_authority", sort=True):
-        display = names[str(authority)]
+    groups = sorted(rows.groupby("la_code", sort=False), key=lambda kv: (names[kv[0]], kv[0]))
+    for code, group in groups:
+        # recorded once by code and once by name is one row; in the query's order
+        group = group.drop_duplicates("incident_ref").sort_values(["reported_at", "incident_ref"], kind="stable")
+        display = names[code]
         stem = slug(display)
         while stem in used or stem in _RESERVED_STEMS:
             stem += "_"
         used.add(stem)
         share = AuthorityShare(
-            local_authority=str(authority),
+            local_authority=", ".join(sorted(set(group["local_authority"].astype(str)))),
             display_name=display,
             file_stem=stem,
             children=int(group["person_ref"].nunique()),
