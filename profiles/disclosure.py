@@ -509,9 +509,35 @@ def site_display(
     return out
 
 
+#: Columns that place a row more finely than its local authority.
+LOCALITY_COLUMNS: tuple[str, ...] = (
+    "ward_code", "ward_name", "ward", "lsoa_code", "nearest_place", "nearest_place_m", "nearest_sites",
+    "centre_easting", "centre_northing", "extent_m", "postcode_sector",
+)
+
+
+def only_local_authority(frame: pd.DataFrame, rows: Iterable[bool], audience: Audience) -> pd.DataFrame:
+    """``frame`` with ``rows`` (a cluster or cell that is mostly one sensitive site) placed
+    only by their local authority for partner and public audiences: every locality column
+    emptied. A children's home named beside a ward and a place is found; beside its local
+    authority alone it is one of many. Police: unchanged."""
+    hide = np.asarray(list(rows), dtype=bool)
+    if audience == "police" or not hide.any():
+        return frame
+    out = frame.copy()
+    for col in LOCALITY_COLUMNS:
+        if col in out.columns:
+            out[col] = out[col].astype(object).where(~hide, None)
+    return out
+
+
 # ---- a last check on what is written -----------------------------------------------
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]*[A-Za-z0-9]")
+#: How a sensitive site is labelled for partners ("Children's home A (Bolton)").
+_SITE_LABEL = re.compile(
+    "(?:" + "|".join(re.escape(k) for k in sorted(set(_TYPE_LABELS.values()) | {"Care setting"})) + r") [A-Z]+ \("
+)
 
 
 @dataclass(frozen=True)
@@ -521,9 +547,15 @@ class SensitiveValues:
     person_refs: frozenset[str] = frozenset()
     dates_of_birth: frozenset[str] = frozenset()
     phrases: Mapping[str, str] = field(default_factory=dict)  # text -> what it is (never printed)
+    #: Where sensitive sites are (ward, place, postcode sector) -> what it is: a leak only in
+    #: a row that also names a sensitive site ("Children's home A (Bolton)"), since a ward
+    #: or a place may be shown for its own sake.
+    localities: Mapping[str, str] = field(default_factory=dict)
 
-    def find(self, text: str) -> list[str]:
-        """What kinds of sensitive value ``text`` contains (never the values themselves)."""
+    def find(self, text: str, *, html: bool = False) -> list[str]:
+        """What kinds of sensitive value ``text`` contains (never the values themselves).
+
+        Rows are lines (CSV, text) or table rows and paragraphs (``html``)."""
         found = []
         tokens = set(_TOKEN.findall(text))
         if tokens & self.person_refs:
@@ -532,7 +564,19 @@ class SensitiveValues:
             found.append("a date of birth")
         lowered = text.casefold()
         kinds = sorted({kind for phrase, kind in self.phrases.items() if phrase in lowered and _whole(phrase, lowered)})
-        return found + kinds
+        return found + kinds + self._localities_beside_a_site(text, html=html)
+
+    def _localities_beside_a_site(self, text: str, *, html: bool) -> list[str]:
+        if not self.localities or not _SITE_LABEL.search(text):
+            return []
+        rows = re.split(r"</tr>|</p>|</li>|</figcaption>", text) if html else text.splitlines()
+        kinds: set[str] = set()
+        for row in rows:
+            if not _SITE_LABEL.search(row):
+                continue
+            lowered = row.casefold()
+            kinds |= {kind for phrase, kind in self.localities.items() if phrase in lowered and _whole(phrase, lowered)}
+        return sorted(kinds)
 
 
 def _whole(phrase: str, text: str) -> bool:
@@ -556,6 +600,9 @@ def sensitive_values_from(
     home_names: Iterable[str] = (),
     addresses: Iterable[str] = (),
     free_text: Iterable[str] = (),
+    home_wards: Iterable[str] = (),
+    home_places: Iterable[str] = (),
+    home_sectors: Iterable[str] = (),
 ) -> SensitiveValues:
     """Build the check from raw values; short or purely numeric references are skipped
     (they would match ordinary counts), as are phrases under 8 characters and addresses
@@ -578,7 +625,16 @@ def sensitive_values_from(
         for item in items:
             if isinstance(item, str) and len(item.strip()) >= 8:
                 phrases[item.strip().casefold()] = kind
-    return SensitiveValues(frozenset(refs), frozenset(dobs), phrases)
+    localities: dict[str, str] = {}
+    for kind, items in (
+        ("the ward of a children's home", home_wards),
+        ("the place of a children's home", home_places),
+        ("the postcode sector of a children's home", home_sectors),
+    ):
+        for item in items:
+            if isinstance(item, str) and item.strip():
+                localities[item.strip().casefold()] = kind
+    return SensitiveValues(frozenset(refs), frozenset(dobs), phrases, localities)
 
 
 def check_files(paths: Iterable[Path], values: SensitiveValues, audience: Audience) -> None:
@@ -589,9 +645,10 @@ def check_files(paths: Iterable[Path], values: SensitiveValues, audience: Audien
         if path.suffix.lower() not in (".html", ".csv", ".json", ".txt", ".eml"):
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
-        if path.suffix.lower() in (".html", ".eml"):
+        is_html = path.suffix.lower() in (".html", ".eml")
+        if is_html:
             text = html.unescape(text)
-        kinds = values.find(text)
+        kinds = values.find(text, html=is_html)
         if kinds:
             raise CheckFailed(
                 f"{path}: contains {', '.join(kinds)} from the input; not written for the {audience} audience"

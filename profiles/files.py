@@ -21,7 +21,8 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -182,3 +183,52 @@ def write_xlsx(wb: Any, path: str | Path, stamp: datetime) -> Path:
             entry.external_attr = info.external_attr
             target.writestr(entry, data)
     return write_bytes(path, out.getvalue())
+
+
+# ---- a folder published whole -------------------------------------------------------------
+
+
+@contextmanager
+def publishing(folder: str | Path, *, replace: Iterable[str] = (), last: str = "manifest.json") -> Iterator[Path]:
+    """Write a folder's files into a hidden staging folder beside it, then move them in.
+
+    Yields the staging folder: write every file of ``folder`` there (same relative paths).
+    When the block ends without an error, files of ``folder`` matching the ``replace``
+    patterns (e.g. ``tables/*.csv``, so a re-run never mixes two runs) are removed and
+    the staged files are renamed into ``folder``, ``last`` (the manifest that delivery
+    reads) after all the others: a reader never sees the folder's new manifest before all
+    its files are complete. Other files already in ``folder`` are left alone. On an error
+    the staging folder is removed, so nothing partial is left, and an ``OutputError``
+    names the file in ``folder`` (not its staging name).
+    """
+    folder = Path(folder)
+    stage = folder.parent / f".{folder.name}.{os.getpid()}.staging"
+    try:
+        if stage.exists():
+            shutil.rmtree(stage)
+        stage.mkdir(parents=True)
+    except OSError as exc:
+        raise write_failure(folder, exc, None) from None
+    try:
+        yield stage
+        staged = sorted(p for p in stage.rglob("*") if p.is_file())
+        staged.sort(key=lambda p: p.relative_to(stage).as_posix() == last)
+        for pattern in replace:
+            for old in folder.glob(pattern):
+                if old.is_file():
+                    old.unlink()
+        for path in staged:
+            target = folder / path.relative_to(stage)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+    except MisperError as exc:  # name the file where the reader will look for it
+        raise type(exc)(str(exc).replace(str(stage), str(folder))) from None
+    except OSError as exc:
+        raise write_failure(folder, exc, None) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def published(paths: Iterable[Path], stage: Path, folder: Path) -> list[Path]:
+    """``paths`` written under ``stage`` as they are once ``publishing`` has moved them to ``folder``."""
+    return [folder / Path(p).relative_to(stage) if Path(p).is_relative_to(stage) else Path(p) for p in paths]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import duckdb
+import pandas as pd
 
 from profiles import db
 from profiles.periods import LONDON, Period
@@ -25,6 +26,7 @@ def sensitive_values(con: duckdb.DuckDBPyConnection, period: Period) -> Sensitiv
     rows = db.query_df(
         con, "reports/disclosure_sensitive_values.sql", {"window_start": window_start, "period_end": period.end}
     )
+    rows = pd.concat([rows, db.query_df(con, "reports/disclosure_home_localities.sql")], ignore_index=True)
     by_kind = {kind: group["value"].tolist() for kind, group in rows.groupby("kind")}
     return sensitive_values_from(
         person_ids=by_kind.get("person_id", []),
@@ -32,4 +34,7 @@ def sensitive_values(con: duckdb.DuckDBPyConnection, period: Period) -> Sensitiv
         home_names=by_kind.get("home_name", []),
         addresses=by_kind.get("address", []),
         free_text=by_kind.get("free_text", []),
+        home_wards=by_kind.get("home_ward", []),
+        home_places=by_kind.get("home_place", []),
+        home_sectors=by_kind.get("home_sector", []),
     )

@@ -23,7 +23,7 @@ import pandas as pd
 
 from profiles import db
 from profiles.config import ConfigError, Settings
-from profiles.files import csv_cells, write_csv
+from profiles.files import csv_cells, published, publishing, write_csv
 from profiles.periods import Month
 from profiles.disclosure import POLICE_ONLY_COLUMNS, check_columns, check_files
 from profiles.reports.objects import Report, Section, Table
@@ -214,14 +214,21 @@ def write_shares(
     *,
     care_homes: bool = True,
 ) -> list[Path]:
-    """Write every authority's CSV and cover, the care-home summary (police only, not in
-    the manifest), the index and the manifest; the paths."""
+    """Write every authority's CSV and cover, the care-home summary and the list of unknown
+    authorities (police only, not in the manifest), the index and the manifest; the paths.
+    The folder is published whole (``profiles.files.publishing``)."""
+    with publishing(out_dir) as stage:
+        paths = _write_shares(con, month, stage, settings, run_date, care_homes=care_homes)
+    return published(paths, stage, out_dir)
+
+
+def _write_shares(con: duckdb.DuckDBPyConnection, month: Month, out_dir: Path, settings: Settings, run_date: date,
+                  *, care_homes: bool) -> list[Path]:
     fields = share_fields(settings)
     check_columns(fields, "partner", where="disclosure.share_fields")
     names = la_names(con)
     rows, unknown = split_known_authorities(share_rows(con, month), names)
     renderer = Renderer(settings)
-    out_dir.mkdir(parents=True, exist_ok=True)
     shares: list[AuthorityShare] = []
     partner_files: list[Path] = []
     used: set[str] = set()
@@ -247,19 +254,14 @@ def write_shares(
         html_path = out_dir / f"{stem}.html"
         renderer.write_html(_cover(share, month, fields, settings, run_date), html_path)
         partner_files += [csv_path, html_path]
-    try:
-        check_files(partner_files, sensitive_values(con, month), "partner")
-    except Exception:
-        for path in partner_files:
-            path.unlink(missing_ok=True)
-        raise
+    check_files(partner_files, sensitive_values(con, month), "partner")
     police_files: list[Path] = []
     if len(unknown):
         police_files.append(write_csv(unknown, out_dir / UNKNOWN_AUTHORITIES_FILE))
     if care_homes:
         from profiles.reports.care_homes import write_care_home_summary
 
-        police_files = write_care_home_summary(con, month, out_dir, settings, run_date)
+        police_files += write_care_home_summary(con, month, out_dir, settings, run_date)
     index_path = out_dir / "index.html"
     index = _index(shares, unassigned_children(con, month), month, settings, run_date, care_homes=care_homes,
                    unknown=int(unknown["episodes"].sum()) if len(unknown) else 0)

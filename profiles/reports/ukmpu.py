@@ -21,7 +21,7 @@ from profiles import db
 from profiles.canonical import CARE_SETTING_TYPES, FOUND_BY_CODES, OUTCOME_CODES, RISK_CODES
 from profiles.config import Settings
 from profiles.errors import CheckFailed
-from profiles.files import write_csv, write_xlsx
+from profiles.files import published, publishing, write_csv, write_xlsx
 from profiles.periods import FinancialYear
 from profiles.reports.objects import Report, Section, Table
 from profiles.reports.output import write_manifest
@@ -260,7 +260,13 @@ def write_return(
     """Compute, check, then write the CSV, XLSX and HTML (and PDF if asked); the paths."""
     frame = ukmpu_return(con, year)
     check_return(frame)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with publishing(out_dir) as stage:
+        paths = _write_return_files(frame, year, stage, settings, run_date, pdf=pdf)
+    return published(paths, stage, out_dir)
+
+
+def _write_return_files(frame: pd.DataFrame, year: FinancialYear, out_dir: Path, settings: Settings,
+                        run_date: date, *, pdf: bool) -> list[Path]:
     csv_path = out_dir / "ukmpu_return.csv"
     write_csv(frame, csv_path)
     xlsx_path = out_dir / "ukmpu_return.xlsx"
