@@ -16,12 +16,9 @@ Rules the flows rely on:
 from __future__ import annotations
 
 import glob
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-import duckdb
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -39,16 +36,6 @@ def is_transient_io(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's 
 
 
 IO_RETRY = {"retries": 2, "retry_delay_seconds": 10, "retry_condition_fn": is_transient_io}
-
-
-@contextmanager
-def database(db_path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection for one task, closed when the task's step is done."""
-    con = connect(db_path, read_only=read_only)
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 # ---- configuration and extracts ----------------------------------------------------------
@@ -86,18 +73,18 @@ def extracts_already_loaded(paths: list[Path], db_path: Path) -> dict[Path, int]
     from profiles.files import sha256_of
 
     digests = {path: sha256_of(path) for path in paths}
-    with database(db_path) as con:
+    with connect(db_path) as con:
         loaded = query_df(con, "orchestration/loaded_extracts.sql", {"sha256s": sorted(set(digests.values()))})
     by_sha = dict(zip(loaded["sha256"], loaded["load_id"].astype(int)))
     return {path: by_sha[digest] for path, digest in digests.items() if digest in by_sha}
 
 
 @task(name="ingest extract", cache_policy=NO_CACHE, **IO_RETRY)
-def ingest_extract(files: list[Path], mapping: str, settings: Settings, db_path: Path, *, progress: bool = False):
+def ingest_extract(files: list[Path], mapping: str, settings: Settings, db_path: Path):
     """``profiles.ingest.ingest_files``: validate and load the files as one load (one transaction)."""
     from profiles.ingest import ingest_files
 
-    return ingest_files(files, mapping=mapping, settings=settings, db_path=db_path, progress=progress)
+    return ingest_files(files, mapping=mapping, settings=settings, db_path=db_path)
 
 
 # ---- geography ---------------------------------------------------------------------------
@@ -108,7 +95,7 @@ def reference_if_empty(settings: Settings, db_path: Path) -> str | None:
     """``profiles.geo.files.ensure_reference``: import the reference folder when the database has none."""
     from profiles.geo.files import ensure_reference
 
-    with database(db_path) as con:
+    with connect(db_path) as con:
         return ensure_reference(con, settings)
 
 
@@ -117,7 +104,7 @@ def geocode_new_episodes(settings: Settings, db_path: Path):
     """``profiles.geo.episodes.geocode_episodes``: new or changed episodes only."""
     from profiles.geo.episodes import geocode_episodes
 
-    with database(db_path) as con:
+    with connect(db_path) as con:
         return geocode_episodes(con, settings)
 
 
@@ -126,7 +113,7 @@ def write_unmatched_list(db_path: Path, out_path: Path) -> Path:
     """``profiles.geo.files.write_unmatched``: locations no step could place, with counts (police)."""
     from profiles.geo.files import write_unmatched
 
-    with database(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         return write_unmatched(con, out_path).path
 
 
@@ -147,7 +134,7 @@ def headline_figures(settings: Settings, db_path: Path, month: Month):
     """``profiles.analysis.demand.same_month_last_year``: the month against a year before."""
     from profiles.analysis.demand import same_month_last_year
 
-    with database(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         return same_month_last_year(con, settings, month)
 
 
@@ -164,7 +151,7 @@ def render_profile(
     """``profiles.reports.profile.write_profile``: measures once, one folder per audience."""
     from profiles.reports.profile import write_profile
 
-    with database(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         return write_profile(con, settings, month, run_date, audiences=audiences, out_dir=out_dir, pdf=pdf)
 
 
@@ -173,7 +160,7 @@ def render_shares(settings: Settings, db_path: Path, month: Month, run_date: dat
     """``profiles.reports.shares.write_shares``: per local authority CSV and cover, care-home summary."""
     from profiles.reports.shares import write_shares
 
-    with database(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         return write_shares(con, month, out_dir, settings, run_date)
 
 
@@ -184,7 +171,7 @@ def render_ukmpu(
     """``profiles.reports.ukmpu.write_return``: computed, checked, then written."""
     from profiles.reports.ukmpu import write_return
 
-    with database(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         return write_return(con, year, out_dir, settings, run_date, pdf=pdf)
 
 
@@ -216,7 +203,7 @@ def deliver(delivery, settings: Settings, db_path: Path, transport, *, dry_run: 
     """
     from profiles.delivery import deliver_one
 
-    with database(db_path) as con:
+    with connect(db_path) as con:
         return deliver_one(con, delivery, settings, dry_run=dry_run, force=force, transport=transport)
 
 
@@ -236,7 +223,7 @@ def retention_weed(policy, db_path: Path, *, dry_run: bool):
     """``profiles.retention.weed``: plan and apply (or, dry run, only plan) in one transaction."""
     from profiles.retention import weed
 
-    with database(db_path) as con:
+    with connect(db_path) as con:
         return weed(con, policy, dry_run=dry_run)
 
 

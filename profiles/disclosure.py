@@ -38,7 +38,7 @@ import pandas as pd
 from typing import TYPE_CHECKING, Literal
 
 from profiles.canonical import COLUMNS
-from profiles.errors import CheckFailed, MisperError
+from profiles.errors import CheckFailed, InvalidValue
 
 if TYPE_CHECKING:  # types only: disclosure imports nothing above it
     from profiles.config import Settings
@@ -49,14 +49,10 @@ Audience = Literal["police", "partner", "public"]
 AUDIENCES: tuple[Audience, ...] = ("police", "partner", "public")
 
 
-class UnknownAudience(MisperError):
-    """An audience name that is not one of ``AUDIENCES``."""
-
-
 def check_audience(audience: str) -> Audience:
-    """``audience`` if it is one of ``AUDIENCES`` (else ``UnknownAudience``)."""
+    """``audience`` if it is one of ``AUDIENCES`` (else ``InvalidValue`` in the field's words)."""
     if audience not in AUDIENCES:
-        raise UnknownAudience(f"--audience: expected one of {', '.join(AUDIENCES)}, got '{audience}'")
+        raise InvalidValue("audience", f"expected one of {', '.join(AUDIENCES)}, got '{audience}'")
     return audience  # type: ignore[return-value]
 
 

@@ -24,7 +24,7 @@ from profiles.analysis.places_common import area_names, require_tables, table_ex
 from profiles.config import Settings
 from profiles.disclosure import check_audience, only_local_authority, site_display
 from profiles.db import query_df
-from profiles.errors import MisperError
+from profiles.errors import InvalidValue
 from profiles.periods import Period
 
 ROLES = ("missing_from", "found")
@@ -66,7 +66,7 @@ class Clusters:
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise MisperError(f"--role: expected one of {', '.join(ROLES)}, got '{role}'")
+        raise InvalidValue("role", f"expected one of {', '.join(ROLES)}, got '{role}'")
     return role
 
 

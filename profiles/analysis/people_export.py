@@ -19,7 +19,7 @@ from profiles.analysis import people, people_safeguarding
 from profiles.analysis.people_common import identify
 from profiles.config import Settings
 from profiles.db import connect
-from profiles.errors import MisperError
+from profiles.errors import InvalidValue, MisperError
 from profiles.periods import LONDON, Period, end_of_day
 
 REPEATS_COLUMNS = (
@@ -38,7 +38,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return files.write_csv(files.csv_cells(frame), path)
 
 
-def parse_moment(text: str, option: str = "--as-of") -> datetime:
+def parse_moment(text: str, field: str = "as_of") -> datetime:
     """A moment from the command line: ``YYYY-MM-DD`` (the end of that London day),
     ``YYYY-MM-DDTHH:MM[:SS]`` (London time) or the same with an offset."""
     raw = text.strip()
@@ -47,7 +47,7 @@ def parse_moment(text: str, option: str = "--as-of") -> datetime:
             return end_of_day(date.fromisoformat(raw))
         moment = datetime.fromisoformat(raw.replace(" ", "T", 1))
     except ValueError:
-        raise MisperError(f"{option}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '{text}'") from None
+        raise InvalidValue(field, f"expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '{text}'") from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=LONDON)
 
 

@@ -50,9 +50,7 @@ def require_tables(con: duckdb.DuckDBPyConnection, *names: str) -> None:
 
 
 def trailing_window(period: Month, months: int) -> Period:
-    """The ``months`` whole months ending with ``period`` (``--months`` must be at least 1)."""
-    if months is None or months < 1:
-        raise MisperError(f"--months: expected 1 or more, got {months}")
+    """The ``months`` whole months ending with ``period`` (at least 1)."""
     return period.trailing(months)
 
 
