@@ -155,10 +155,10 @@ def write_csv_rows(rows: Iterable[dict], columns: list[str], path: str | Path) -
 def safe_workbook(wb: Any) -> Any:
     """Every text (or formula) cell of an openpyxl workbook made safe (``safe_cell``)."""
     for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-                    cell.value = safe_cell(cell.value)
+        # only the cells that exist: iter_rows() would add an empty row element for each blank row
+        for cell in list(ws._cells.values()):
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                cell.value = safe_cell(cell.value)
     return wb
 
 

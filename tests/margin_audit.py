@@ -18,6 +18,7 @@ shown anyway (they disclose no one), so learning one gives nothing away.
 from __future__ import annotations
 
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -116,3 +117,23 @@ def exposed_cells(
         if low.status == 0 and high.status == 0 and abs(low.fun + high.fun) < 1e-6 and truth[r, c] != 0:
             exposed.append((r, counts[c], float(truth[r, c])))
     return exposed
+
+
+def audit_tables(police_tables: Path, shown_tables: Path, marker: str) -> list[str]:
+    """Every withheld cell of the CSV tables in ``shown_tables`` (a partner or public
+    ``tables/`` folder) that their margins give away, using the police edition of the same
+    table as the truth; one line per leak (table, row, column, value)."""
+    leaks = []
+    for shown_path in sorted(Path(shown_tables).glob("*.csv")):
+        police_path = Path(police_tables) / shown_path.name
+        if not police_path.exists():
+            continue
+        full = pd.read_csv(police_path)
+        shown = pd.read_csv(shown_path, dtype=str, keep_default_na=False)
+        if len(full) != len(shown):
+            continue  # a list cut differently for the audience: no shared margins
+        counts = [c for c in full.columns if c in shown.columns and pd.api.types.is_integer_dtype(full[c])
+                  and (full[c] >= 0).all()]
+        for r, col, value in exposed_cells(shown, full, marker, counts=counts):
+            leaks.append(f"{shown_path.name}: row {r + 1}, {col} = {value:g} can be worked out")
+    return leaks

@@ -227,7 +227,7 @@ def location_clusters(
     if audience != "police":
         for col in ("centre_easting", "centre_northing"):
             summary[col] = (summary[col] / COARSE_GRID_M).round().astype(int) * int(COARSE_GRID_M)
-        hidden = summary["main_site_id"].map(lambda s: bool(site_sensitive.get(s, True)) if s else False)
+        hidden = summary["main_site_id"].map(lambda s: bool(site_sensitive.get(s, True)) if isinstance(s, str) else False)
         summary["main_site_id"] = summary["main_site_id"].where(~hidden, None)
         # a cluster whose main site is sensitive (a children's home) is placed only by its authority
         summary = only_local_authority(summary, hidden, audience)
