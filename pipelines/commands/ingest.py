@@ -18,8 +18,9 @@ def ingest(
 ) -> None:
     """Validate and load extracts; bad rows go to quarantine with every reason."""
     from pipelines.commands.orchestration import run_flow
+    from pipelines.flows.runs import ingest_extracts
 
-    (result,) = run_flow("ingest_extracts", files=[str(f) for f in files], mapping=mapping, progress=not as_json)
+    (result,) = run_flow(ingest_extracts, files=[str(f) for f in files], mapping=mapping, progress=not as_json)
     if as_json:
         typer.echo(json.dumps(result.as_json(), indent=2))  # plain JSON, never coloured
     else:

@@ -40,11 +40,12 @@ def ukmpu(
 ) -> None:
     """The UKMPU annual return: ukmpu_return.csv, .xlsx and .html (checked before writing)."""
     from pipelines.commands.orchestration import run_flow
+    from pipelines.flows.runs import ukmpu_annual_return
     from profiles.periods import FinancialYear
 
     fy = FinancialYear.parse(year)
     day = _run_date(run_date)
-    paths = run_flow("ukmpu_annual_return", year=fy.first_day.year, run_date=day.isoformat(),
+    paths = run_flow(ukmpu_annual_return, year=fy, run_date=day,
                      out_dir=str(out_dir) if out_dir else None, pdf=pdf)
     _print_written(paths)
 
@@ -57,11 +58,12 @@ def share(
 ) -> None:
     """Partner shares: per local authority, its children reported missing in the month (CSV + cover)."""
     from pipelines.commands.orchestration import run_flow
+    from pipelines.flows.runs import partner_shares
     from profiles.periods import Month
 
     month = Month.parse(period)
     day = _run_date(run_date)
-    paths = run_flow("partner_shares", period=month.label, run_date=day.isoformat(),
+    paths = run_flow(partner_shares, period=month, run_date=day,
                      out_dir=str(out_dir) if out_dir else None)
     _print_written(paths)
 
@@ -78,6 +80,7 @@ def profile(
 ) -> None:
     """The monthly problem profile: HTML, PDF, tables/*.csv, summary.html and manifest.json per audience."""
     from pipelines.commands.orchestration import run_flow
+    from pipelines.flows.runs import monthly_problem_profile
     from profiles.analysis.places_common import check_audience
     from profiles.periods import Month
     from profiles.reports.objects import AUDIENCES
@@ -86,7 +89,7 @@ def profile(
     audiences = (check_audience(audience),) if audience else AUDIENCES
     day = _run_date(run_date)
     # the monthly flow with only its rendering step: no ingest, geocoding, shares or email
-    run = run_flow("monthly_problem_profile", period=month.label, run_date=day.isoformat(),
+    run = run_flow(monthly_problem_profile, period=month, run_date=day,
                    audiences=list(audiences), out_dir=str(out_dir) if out_dir else None, pdf=pdf,
                    ingest=False, geocode=False, shares=False, send=False)
     written = run.profile
