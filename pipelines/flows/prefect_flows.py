@@ -18,12 +18,3 @@ retention_review = runs.retention_review.prefect
 send_reports = runs.send_reports.prefect
 ukmpu_annual_return = runs.ukmpu_annual_return.prefect
 
-__all__ = [
-    "demo",
-    "ingest_extracts",
-    "monthly_problem_profile",
-    "partner_shares",
-    "retention_review",
-    "send_reports",
-    "ukmpu_annual_return",
-]
