@@ -35,6 +35,8 @@ from profiles.db import query_df, registered, run_sql
 from profiles.geo.boundaries import AreaIndex
 from profiles.geo.crs import bng_to_wgs84, classify_coordinates, decimals_precision_m, wgs84_to_bng
 from profiles.geo.normalise import normalise_one, prepare_inputs
+from profiles.geo.overrides import apply_overrides
+from profiles.geo.sites import match_sites, register_frame
 
 #: Columns of a step's result.
 STEP_COLUMNS = ["easting", "northing", "method", "confidence", "precision_m", "site_id", "matched_text"]
@@ -75,8 +77,6 @@ class GeoContext:
 
     @property
     def sites(self) -> pd.DataFrame:
-        from profiles.geo.sites import register_frame
-
         return self.get("sites", lambda: register_frame(self.con))
 
     @property
@@ -131,8 +131,6 @@ def step_coordinates(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
 
 def step_site(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
     """A known site: ``site_ref``, or fuzzy name/address (+ postcode) against the register."""
-    from profiles.geo.sites import match_sites
-
     todo = inputs[inputs["site_ref"].ne("") | inputs["address"].ne("")]
     if todo.empty:
         return _empty()
@@ -329,7 +327,7 @@ def geocode_keys(
 ) -> pd.DataFrame:
     """Results for prepared inputs (one row per distinct ``input_key``), through the cache."""
     uniq = inputs[inputs["input_key"].ne("")].drop_duplicates("input_key").set_index("input_key")
-    ctx = ctx or GeoContext(con, settings, online=_online_for(settings, con))
+    ctx = ctx or GeoContext(con, settings, online=online_for(settings, con))
     cached = pd.DataFrame()
     if use_cache and len(uniq):
         keys = pd.DataFrame({"input_key": uniq.index})
@@ -368,14 +366,13 @@ def geocode_frame(
     joined["method"] = joined["method"].fillna("unmatched")
     joined["confidence"] = joined["confidence"].fillna(0.0)
     if {"incident_id", "role"} <= set(frame.columns):
-        from profiles.geo.episodes import apply_overrides
-
         joined = apply_overrides(con, frame[["incident_id", "role"]].astype(str), joined, settings)
     kept = frame[[c for c in frame.columns if c not in OUTPUT_COLUMNS]]
     return pd.concat([kept, joined[OUTPUT_COLUMNS]], axis=1)
 
 
-def _online_for(settings: Settings, con: duckdb.DuckDBPyConnection):
+def online_for(settings: Settings, con: duckdb.DuckDBPyConnection):
+    """The online step of the cascade, or None when ``geocoding.online_provider`` is ``none``."""
     if settings.geocoding.online_provider == "none":
         return None
     from profiles.geo.online import online_step
