@@ -9,18 +9,22 @@ the log file, never a traceback.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
-import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 
+from pipelines.progress_display import showing_progress
 from profiles.config import Settings, load_settings
-from profiles.errors import MisperError
+from profiles.errors import InvalidValue, MisperError
+from profiles.periods import Month, parse_date
+
+T = TypeVar("T")
 
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -42,6 +46,8 @@ class State:
 
     config_path: Path | None = None
     db_override: Path | None = None
+    #: Where ``--db`` came from: "command line (--db)" or "environment (MISPER_DB)".
+    db_source: str | None = None
     #: Show Prefect's INFO log lines (stderr) for commands that run a flow.
     verbose: bool = False
     _settings: Settings | None = field(default=None, repr=False)
@@ -62,6 +68,7 @@ state = State()
 
 @app.callback()
 def _global_options(
+    ctx: typer.Context,
     db: Path = typer.Option(
         None, "--db", envvar="MISPER_DB", help="DuckDB database file [default: data/misper.duckdb]."
     ),
@@ -74,6 +81,8 @@ def _global_options(
 ) -> None:
     state.config_path = config
     state.db_override = db
+    from_env = ctx.get_parameter_source("db") is not None and ctx.get_parameter_source("db").name == "ENVIRONMENT"
+    state.db_source = None if db is None else ("environment (MISPER_DB)" if from_env else "command line (--db)")
     state.verbose = verbose
     state._settings = None
 
@@ -82,14 +91,20 @@ ERROR_LOG = Path("data/misper-errors.log")
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn exceptions into a message and exit code 2 (1 for unexpected ones)."""
+    """Show the library's progress while ``func`` runs (stderr); turn exceptions into a
+    message and exit code 2 (1 for unexpected ones)."""
+
+    options = options_of(func)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with showing_progress(console):
+                return func(*args, **kwargs)
         except typer.Exit:
             raise
+        except InvalidValue as exc:
+            fail(options.get(exc.field, exc.field), exc)
         except MisperError as exc:
             console.print(f"[bold red]error:[/] {exc}", highlight=False)
             raise typer.Exit(2) from None
@@ -112,6 +127,62 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def options_of(func: Callable[..., Any]) -> dict[str, str]:
+    """A command's options by the field each gives (``as_of`` and ``as-of`` -> ``--as-of``)."""
+    found: dict[str, str] = {}
+    for name, param in inspect.signature(func).parameters.items():
+        decls = [d for d in getattr(param.default, "param_decls", None) or () if d.startswith("--")]
+        if decls:
+            for key in (name, *(d.lstrip("-").replace("-", "_") for d in decls)):
+                found.setdefault(key, decls[0])
+    return found
+
+
+def fail(option: str, exc: InvalidValue) -> NoReturn:
+    """The library's domain error, worded with the command's option: one line, exit 2."""
+    console.print(f"[bold red]error:[/] {option}: {exc.problem}", highlight=False)
+    raise typer.Exit(2)
+
+
+def parsed(parse: Callable[[str], T], option: str) -> Callable[[Any], T]:
+    """A typer ``parser``: the option becomes a domain value (``Month``) once, where it is
+    read; a bad value is the same one-line error as any other, never a usage panel."""
+
+    def parser(value: Any) -> T:
+        if not isinstance(value, str):  # a default that is already a domain value
+            return value
+        try:
+            return parse(value)
+        except InvalidValue as exc:
+            fail(option, exc)
+
+    parser.__name__ = getattr(parse, "__name__", "parse")
+    return parser
+
+
+def _audience(text: str) -> str:
+    from profiles.analysis.places_common import check_audience
+
+    return check_audience(text)
+
+
+def period_option(help: str = "Month, YYYY-MM.", default: Any = ...) -> Any:
+    """``--period YYYY-MM``, read as a :class:`~profiles.periods.Month`."""
+    return typer.Option(default, "--period", help=help, metavar="YYYY-MM", parser=parsed(Month.parse, "--period"))
+
+
+def audience_option(help: str, default: Any = None) -> Any:
+    """``--audience police|partner|public``, checked where it is read."""
+    return typer.Option(default, "--audience", help=help, metavar="AUDIENCE", parser=parsed(_audience, "--audience"))
+
+
+def date_option(option: str, help: str, default: Any = ..., parse: Callable[[str], Any] | None = None) -> Any:
+    """A ``YYYY-MM-DD`` option read as a date (``parse`` for another reading of it)."""
+    field = option.lstrip("-").replace("-", "_")
+    return typer.Option(default, option, help=help, metavar="YYYY-MM-DD",
+                        parser=parsed(parse or (lambda text: parse_date(text, field)), option))
+
+
 def command(target: typer.Typer = app, name: str | None = None, **kwargs: Any):
     """Register a command on ``target`` with the error handling applied."""
 
@@ -123,11 +194,3 @@ def command(target: typer.Typer = app, name: str | None = None, **kwargs: Any):
 
 def quiet_logs() -> None:
     logging.getLogger("py.warnings").setLevel(logging.ERROR)
-
-
-def main() -> None:  # pragma: no cover - thin entry point
-    from pipelines import commands  # noqa: F401  (registers every command)
-
-    quiet_logs()
-    app(prog_name="misper")
-    sys.exit(0)

@@ -158,3 +158,39 @@ def deploy_to_pool(deployments: list[RunnerDeployment], *, pool: str, image: str
         )
     except ValueError as exc:  # Prefect's "work pool not found" and the like
         raise ServerError(str(exc)) from None
+
+
+# ---- what the server knows of a deployment (`misper schedule`) ----------------------------
+
+
+def server_runs(deployment: RunnerDeployment, *, count: int = 3) -> tuple[list, object | None] | None:
+    """The server's next scheduled runs of ``deployment`` (expected start times) and its
+    last run that left the scheduled states (a flow run, or None); None if not registered."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.exceptions import ObjectNotFound
+
+    waiting = [StateType.SCHEDULED, StateType.PENDING]
+    with get_client(sync_client=True) as client:
+        try:
+            registered = client.read_deployment_by_name(f"{deployment.flow_name}/{deployment.name}")
+        except ObjectNotFound:
+            return None
+        mine = DeploymentFilter(id=DeploymentFilterId(any_=[registered.id]))
+        upcoming = client.read_flow_runs(
+            deployment_filter=mine, sort=FlowRunSort.EXPECTED_START_TIME_ASC, limit=count,
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
+        )
+        last = client.read_flow_runs(
+            deployment_filter=mine, sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=1,
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(not_any_=waiting))),
+        )
+    return [r.expected_start_time for r in upcoming], (last[0] if last else None)

@@ -17,12 +17,8 @@ A step runs as a Prefect task inside a Prefect flow run and as a plain call othe
 from __future__ import annotations
 
 import glob
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-
-import duckdb
 
 from pipelines import steps
 from pipelines.steps import step
@@ -38,16 +34,6 @@ def is_transient_io(exc: BaseException) -> bool:
 
 
 IO_RETRY = {"retries": 2, "retry_delay_seconds": 10, "retry_if": is_transient_io}
-
-
-@contextmanager
-def database(db_path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection for one task, closed when the task's step is done."""
-    con = connect(db_path, read_only=read_only)
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 # ---- configuration and extracts ----------------------------------------------------------
@@ -85,18 +71,18 @@ def extracts_already_loaded(paths: list[Path], db_path: Path) -> dict[Path, int]
     from profiles.files import sha256_of
 
     digests = {path: sha256_of(path) for path in paths}
-    with database(db_path) as con:
+    with connect(db_path) as con:
         loaded = query_df(con, "orchestration/loaded_extracts.sql", {"sha256s": sorted(set(digests.values()))})
     by_sha = dict(zip(loaded["sha256"], loaded["load_id"].astype(int)))
     return {path: by_sha[digest] for path, digest in digests.items() if digest in by_sha}
 
 
 @step(name="ingest extract", **IO_RETRY)
-def ingest_extract(files: list[Path], mapping: str, settings: Settings, db_path: Path, *, progress: bool = False):
+def ingest_extract(files: list[Path], mapping: str, settings: Settings, db_path: Path):
     """``profiles.ingest.ingest_files``: validate and load the files as one load (one transaction)."""
     from profiles.ingest import ingest_files
 
-    return ingest_files(files, mapping=mapping, settings=settings, db_path=db_path, progress=progress)
+    return ingest_files(files, mapping=mapping, settings=settings, db_path=db_path)
 
 
 # ---- geography ---------------------------------------------------------------------------
@@ -107,7 +93,7 @@ def reference_if_empty(settings: Settings, db_path: Path) -> str | None:
     """``profiles.geo.files.ensure_reference``: import the reference folder when the database has none."""
     from profiles.geo.files import ensure_reference
 
-    with database(db_path) as con:
+    with connect(db_path) as con:
         return ensure_reference(con, settings)
 
 
@@ -116,7 +102,7 @@ def geocode_new_episodes(settings: Settings, db_path: Path):
     """``profiles.geo.episodes.geocode_episodes``: new or changed episodes only."""
     from profiles.geo.episodes import geocode_episodes
 
-    with database(db_path) as con:
+    with connect(db_path) as con:
         return geocode_episodes(con, settings)
 
 
@@ -125,7 +111,7 @@ def write_unmatched_list(db_path: Path, out_path: Path) -> Path:
     """``profiles.geo.files.write_unmatched``: locations no step could place, with counts (police)."""
     from profiles.geo.files import write_unmatched
 
-    with database(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         return write_unmatched(con, out_path).path
 
 
@@ -146,7 +132,7 @@ def headline_figures(settings: Settings, db_path: Path, month: Month):
     """``profiles.analysis.demand.same_month_last_year``: the month against a year before."""
     from profiles.analysis.demand import same_month_last_year
 
-    with database(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         return same_month_last_year(con, settings, month)
 
 
@@ -163,7 +149,7 @@ def render_profile(
     """``profiles.reports.profile.write_profile``: measures once, one folder per audience."""
     from profiles.reports.profile import write_profile
 
-    with database(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         return write_profile(con, settings, month, run_date, audiences=audiences, out_dir=out_dir, pdf=pdf)
 
 
@@ -172,7 +158,7 @@ def render_shares(settings: Settings, db_path: Path, month: Month, run_date: dat
     """``profiles.reports.shares.write_shares``: per local authority CSV and cover, care-home summary."""
     from profiles.reports.shares import write_shares
 
-    with database(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         return write_shares(con, month, out_dir, settings, run_date)
 
 
@@ -183,7 +169,7 @@ def render_ukmpu(
     """``profiles.reports.ukmpu.write_return``: computed, checked, then written."""
     from profiles.reports.ukmpu import write_return
 
-    with database(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         return write_return(con, year, out_dir, settings, run_date, pdf=pdf)
 
 
@@ -215,7 +201,7 @@ def deliver(delivery, settings: Settings, db_path: Path, transport, *, dry_run: 
     """
     from profiles.delivery import deliver_one
 
-    with database(db_path) as con:
+    with connect(db_path) as con:
         return deliver_one(con, delivery, settings, dry_run=dry_run, force=force, transport=transport)
 
 
@@ -235,7 +221,7 @@ def retention_weed(policy, db_path: Path, *, dry_run: bool):
     """``profiles.retention.weed``: plan and apply (or, dry run, only plan) in one transaction."""
     from profiles.retention import weed
 
-    with database(db_path) as con:
+    with connect(db_path) as con:
         return weed(con, policy, dry_run=dry_run)
 
 

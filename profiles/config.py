@@ -9,18 +9,29 @@ Environment variables override a few paths and all secrets:
 - ``MISPER_PSEUDONYM_KEY``   key for the keyed hash of person references
 - ``MISPER_SMTP_USER`` / ``MISPER_SMTP_PASSWORD``  SMTP credentials
 
+Relative paths resolve as in other tools: a path named in a configuration file from the
+folder of that file; a path from the environment or the command line from the current
+folder; a default from the misper checkout (where the bundled sample, mappings and
+templates live). ``misper config show`` prints every setting, its source and each path
+resolved (:func:`describe`).
+
 Rules that forces set differently (repeat window, thresholds, unit costs, retention)
-live here with the defaults given in ../shared/DOMAIN.md.
+live here with the defaults given in ../shared/DOMAIN.md. Each field is checked by its
+pydantic constraint when the file is read, so a bad value is refused before any work.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from cronsim import CronSim, CronSimError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from profiles.errors import MisperError
 
@@ -71,21 +82,21 @@ class PseudonymisationConfig(_Section):
 
 class IngestConfig(_Section):
     #: Reports dated more than this many minutes after the load are "in the future".
-    future_tolerance_minutes: int = 60
+    future_tolerance_minutes: int = Field(60, ge=0)
     #: Earliest plausible report date.
-    earliest_report: str = "1900-01-01"
-    max_age_years: int = 120
+    earliest_report: str = Field("1900-01-01", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    max_age_years: int = Field(120, ge=1)
     #: Rows per progress-bar step for large loads.
-    progress_chunk_rows: int = 200_000
+    progress_chunk_rows: int = Field(200_000, ge=1)
 
 
 class RepeatConfig(_Section):
     """Repeat missing rule: ``threshold`` reports within a rolling ``window_days`` period."""
 
-    window_days: int = 90
-    threshold: int = 3
+    window_days: int = Field(90, ge=1)
+    threshold: int = Field(3, ge=1)
     #: A prior episode within this many days makes a new report a trigger-plan case.
-    trigger_plan_lookback_days: int = 365
+    trigger_plan_lookback_days: int = Field(365, ge=1)
     #: A person's first report is referred at once when its highest grade is one of these.
     referral_risk_grades: list[str] = Field(default_factory=lambda: ["high"])
     #: ... or when it carries one of these flags (codes without the ``flag_`` prefix).
@@ -99,8 +110,8 @@ class RfgConfig(_Section):
     ``flag_<code>`` for any vulnerability flag, ``looked_after`` and ``harm``.
     """
 
-    recency_half_life_days: float = 30.0
-    frequency_window_days: int = 365
+    recency_half_life_days: float = Field(30.0, gt=0)
+    frequency_window_days: int = Field(365, ge=1)
     gravity_weights: dict[str, float] = Field(
         default_factory=lambda: {
             "high": 3.0,
@@ -140,16 +151,16 @@ class CostConfig(_Section):
 
 
 class SafeguardingConfig(_Section):
-    return_interview_hours: int = 72
+    return_interview_hours: int = Field(72, ge=1)
     #: People missing longer than this are notified to the UK Missing Persons Unit.
-    ukmpu_notify_hours: int = 72
+    ukmpu_notify_hours: int = Field(72, ge=1)
     #: Flags (codes without ``flag_``) that make an intelligence report due for a person.
     intelligence_flags: list[str] = Field(default_factory=lambda: ["cse", "cce", "trafficking"])
 
 
 class DisclosureConfig(_Section):
     #: Cells below this count are suppressed in partner and public outputs (zero is shown).
-    suppression_threshold: int = 5
+    suppression_threshold: int = Field(5, ge=1)
     #: Shown for a withheld cell. One marker for primary and secondary suppression, so a
     #: reader cannot tell which withheld cell is the small one ("[c]" as in UK statistics).
     suppression_marker: str = "[c]"
@@ -178,77 +189,77 @@ class DisclosureConfig(_Section):
 
 class GeocodingConfig(_Section):
     #: Minimum rapidfuzz score (0-100) for a site name/address match.
-    site_match_min_score: float = 88.0
+    site_match_min_score: float = Field(88.0, ge=0, le=100)
     #: Bar for a site match when the location has no postcode (whole register compared).
-    site_match_min_score_no_postcode: float = 92.0
+    site_match_min_score_no_postcode: float = Field(92.0, ge=0, le=100)
     #: Online geocoder: "none" (default), "nominatim" or "os_places". Never used by tests.
     online_provider: Literal["none", "nominatim", "os_places"] = "none"
-    online_rate_limit_per_second: float = 1.0
+    online_rate_limit_per_second: float = Field(1.0, gt=0)
     online_api_key_env: str = "MISPER_GEOCODER_API_KEY"
     #: Service URL; empty = the provider's public endpoint.
     online_url: str = ""
     #: Sent as User-Agent (Nominatim's usage policy asks for one that identifies you).
     online_user_agent: str = "misper geocoder"
-    online_timeout_seconds: float = 10.0
+    online_timeout_seconds: float = Field(10.0, gt=0)
 
 
 class SitesConfig(_Section):
     #: Go-missing locations repeated this many times that match no site become candidates.
-    candidate_min_incidents: int = 5
+    candidate_min_incidents: int = Field(5, ge=1)
     #: ... and at least this many distinct people (one person's own home is not a site).
-    candidate_min_persons: int = 2
+    candidate_min_persons: int = Field(2, ge=1)
     #: Go-missing types that are private homes, never made candidate sites.
     candidate_exclude_types: list[str] = Field(default_factory=lambda: ["home", "foster_care"])
     #: A go-missing location of a care-setting type at the postcode of, or within this many
     #: metres of, exactly one register site of that type is attributed to that site.
-    site_link_radius_m: float = 100.0
+    site_link_radius_m: float = Field(100.0, ge=0)
     #: DBSCAN clusters of go-missing / found points: neighbourhood radius (metres, BNG)
     #: and the least number of points within it that makes a cluster core.
-    cluster_radius_m: float = 150.0
-    cluster_min_points: int = 10
+    cluster_radius_m: float = Field(150.0, gt=0)
+    cluster_min_points: int = Field(10, ge=1)
     #: Points geocoded less precisely than this (e.g. partial-postcode or place-name
     #: centroids) are left out of clusters and hot spots: they would pile up on centroids.
-    cluster_max_precision_m: float = 250.0
+    cluster_max_precision_m: float = Field(250.0, gt=0)
     #: Register sites within this distance of a cluster centre describe the cluster.
-    cluster_site_search_m: float = 500.0
+    cluster_site_search_m: float = Field(500.0, ge=0)
     #: Months up to and including the period that `misper sites` ranks by default.
-    ranking_months: int = 12
+    ranking_months: int = Field(12, ge=1)
     #: Persistent site: at least ``persistent_min_monthly_incidents`` incidents in at
     #: least this share of the months looked at.
-    persistent_min_monthly_incidents: int = 2
-    persistent_min_share_of_months: float = 0.75
+    persistent_min_monthly_incidents: int = Field(2, ge=1)
+    persistent_min_share_of_months: float = Field(0.75, gt=0, le=1)
     #: Emerging site: the last ``emerging_recent_months`` months hold at least
     #: ``emerging_min_incidents`` incidents at a monthly rate at least
     #: ``emerging_min_ratio`` times the rate of the earlier months.
-    emerging_recent_months: int = 3
-    emerging_min_incidents: int = 5
-    emerging_min_ratio: float = 2.0
+    emerging_recent_months: int = Field(3, ge=1)
+    emerging_min_incidents: int = Field(5, ge=1)
+    emerging_min_ratio: float = Field(2.0, gt=0)
     #: Getis-Ord Gi* hot spots: grid cell size (metres, BNG), the distance between cell
     #: centres within which cells are neighbours (750 m on a 500 m grid = the 8 touching
     #: cells), and the false-discovery rate (Benjamini-Hochberg) for calling a hot spot.
-    hotspot_cell_m: float = 500.0
-    hotspot_neighbour_distance_m: float = 750.0
-    hotspot_fdr_alpha: float = 0.05
+    hotspot_cell_m: float = Field(500.0, gt=0)
+    hotspot_neighbour_distance_m: float = Field(750.0, gt=0)
+    hotspot_fdr_alpha: float = Field(0.05, gt=0, lt=1)
     #: Go-missing-to-found distances use only points at least this precise (metres).
-    found_max_precision_m: float = 1000.0
+    found_max_precision_m: float = Field(1000.0, gt=0)
 
 
 class DemandConfig(_Section):
     """Demand and time, intervention impact and data quality (docs/methods.md)."""
 
     #: Months shown in the monthly trend (control limits come from the months before the period).
-    trend_months: int = 24
+    trend_months: int = Field(24, ge=1)
     #: Months of reports behind the day-of-week by hour-of-day pattern.
-    pattern_months: int = 12
+    pattern_months: int = Field(12, ge=1)
     #: Intervention impact: days in each of the equal windows before and after the start.
-    intervention_window_days: int = 90
+    intervention_window_days: int = Field(90, ge=1)
     #: Windows shorter than this (intervention too recent) are not tested.
-    intervention_min_window_days: int = 28
+    intervention_min_window_days: int = Field(28, ge=1)
     #: Significance level of the before/after test.
-    intervention_alpha: float = 0.05
+    intervention_alpha: float = Field(0.05, gt=0, lt=1)
     #: A return is "late-recorded" when a load made more than this many hours after the
     #: person was found still showed the episode open.
-    late_return_tolerance_hours: float = 24.0
+    late_return_tolerance_hours: float = Field(24.0, ge=0)
 
 
 class Recipient(BaseModel):
@@ -268,16 +279,16 @@ class DistributionList(_Section):
 
 class SmtpConfig(_Section):
     host: str = "localhost"
-    port: int = 587
+    port: int = Field(587, ge=1, le=65535)
     starttls: bool = True
     sender: str = "misper@force.example.police.uk"
     user_env: str = "MISPER_SMTP_USER"
     password_env: str = "MISPER_SMTP_PASSWORD"
-    timeout_seconds: float = 30.0
+    timeout_seconds: float = Field(30.0, gt=0)
     #: Extra attempts after a transient failure (connection, timeout, 4xx reply).
-    retries: int = 3
+    retries: int = Field(3, ge=0)
     #: Wait before the first retry; doubled for each later one.
-    retry_delay_seconds: float = 2.0
+    retry_delay_seconds: float = Field(2.0, ge=0)
     #: PEM file of a private CA that signed the relay's certificate (empty: system CAs).
     ca_file: Path | None = None
 
@@ -292,9 +303,9 @@ class DeliveryConfig(_Section):
 class RetentionConfig(_Section):
     """MoPI review policy. Unresolved episodes are never weeded, whatever is set here."""
 
-    resolved_review_years: int = 6
+    resolved_review_years: int = Field(6, ge=1)
     #: Keep locations of weeded episodes (people return to the same places).
-    keep_locations_years: int = 10
+    keep_locations_years: int = Field(10, ge=0)
 
 
 class ReportsConfig(_Section):
@@ -304,10 +315,10 @@ class ReportsConfig(_Section):
     #: profiles/analysis/interventions.py); empty: the section says none was given.
     interventions_file: Path | None = None
     #: Rows shown in ranked tables (sites, found places, clusters, hot spots).
-    top_rows: int = 10
+    top_rows: int = Field(10, ge=1)
     #: Rows shown in lists of people (repeat, referral, trigger-plan, intelligence lists);
     #: the whole list is always in tables/<id>.csv.
-    list_rows: int = 100
+    list_rows: int = Field(100, ge=1)
     #: Write problem_profile.pdf beside the HTML (WeasyPrint).
     pdf: bool = True
 
@@ -321,6 +332,26 @@ class ScheduleConfig(_Section):
     """
 
     timezone: str = "Europe/London"
+
+    @field_validator("monthly_profile_cron", "ukmpu_return_cron", "retention_review_cron")
+    @classmethod
+    def _cron(cls, value: str, info: Any) -> str:
+        if value.strip() or info.field_name != "retention_review_cron":
+            try:
+                CronSim(value, datetime(2000, 1, 1))
+            except CronSimError as exc:
+                raise ValueError(f"'{value}' is not a cron expression ({exc})") from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}' (e.g. Europe/London)") from None
+        return value
+
     monthly_profile_cron: str = "0 6 2 * *"
     ukmpu_return_cron: str = "0 6 15 4 *"
     #: Retention review (a dry run that lists what would go); empty: no schedule, run by hand.
@@ -339,8 +370,8 @@ class ExtractSource(_Section):
     """One extract the monthly flow ingests: its files, loaded as one load with one mapping."""
 
     name: str
-    #: Paths or glob patterns (``extracts/rms_*.csv``); relative ones from the project root.
-    files: list[str]
+    #: Paths or glob patterns (``extracts/rms_*.csv``); relative ones from the folder of the configuration file.
+    files: list[str] = Field(min_length=1)
     #: Mapping name (``paths.mappings_dir``) or YAML path.
     mapping: str = "canonical"
 
@@ -358,19 +389,19 @@ class SourcesConfig(_Section):
     extracts: list[ExtractSource] = Field(default_factory=_sample_extracts)
     #: Reading an extract is retried this many times after an I/O error (a share that
     #: drops, a file still locked by the copy); a missing or malformed file is not retried.
-    read_retries: int = 2
-    read_retry_delay_seconds: float = 30.0
+    read_retries: int = Field(2, ge=0)
+    read_retry_delay_seconds: float = Field(30.0, ge=0)
 
 
 class DemoConfig(_Section):
     """`misper demo`: the monthly job on the bundled sample (dates fixed so reruns match)."""
 
     #: The month profiled and shared (the last whole month of the sample).
-    period: str = "2026-10"
+    period: str = Field("2026-10", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     #: The UKMPU financial year, by the April it starts.
-    ukmpu_year: int = 2025
+    ukmpu_year: int = Field(2025, ge=2000, le=2100)
     #: The date printed as "produced" on every report.
-    run_date: str = "2026-11-02"
+    run_date: str = Field("2026-11-02", pattern=r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Settings(_Section):
@@ -398,7 +429,9 @@ class Settings(_Section):
 
     # ---- resolved paths -------------------------------------------------
     def resolve(self, path: Path) -> Path:
-        """A configured path, relative paths taken from the project root."""
+        """A configured path: relative ones named in the file were made absolute from its
+        folder when it was read (:func:`load_settings`); a relative default is taken from
+        the misper checkout."""
         return path if path.is_absolute() else PROJECT_ROOT / path
 
     @property
@@ -462,8 +495,104 @@ def load_settings(path: str | Path | None = None) -> Settings:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
         )
         raise ConfigError(f"{path}: {problems}") from None
+    _paths_from(settings, path.resolve().parent)
     settings.source = str(path)
     return settings
+
+
+# ---- paths named in a file, and where each setting came from ---------------------------
+
+#: The environment variable that overrides a setting, by its dotted name.
+ENVIRONMENT_OVERRIDES = {"paths.db": "MISPER_DB", "paths.reference_dir": "MISPER_REFERENCE_DIR"}
+
+
+def _mapping_is_a_path(mapping: str) -> bool:
+    return Path(mapping).suffix in (".yaml", ".yml")
+
+
+def _from_folder(folder: Path, path: str | Path) -> Path:
+    return Path(os.path.normpath(folder / path))
+
+
+def _paths_from(model: BaseModel, folder: Path) -> None:
+    """Make the relative paths the file named absolute from ``folder`` (the file's own)."""
+    for name in model.model_fields_set:
+        value = getattr(model, name)
+        if isinstance(value, Path) and not value.is_absolute():
+            setattr(model, name, _from_folder(folder, value))
+        elif isinstance(value, BaseModel):
+            _paths_from(value, folder)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, BaseModel):
+                    _paths_from(item, folder)
+    if isinstance(model, ExtractSource):
+        model.files = [f if Path(f).is_absolute() else str(_from_folder(folder, f)) for f in model.files]
+        if _mapping_is_a_path(model.mapping) and not Path(model.mapping).is_absolute():
+            model.mapping = str(_from_folder(folder, model.mapping))
+
+
+@dataclass(frozen=True)
+class SettingLine:
+    """One effective setting: its dotted name, its value (paths resolved) and its source."""
+
+    name: str
+    value: str
+    #: "default", "file" or "environment (NAME)".
+    source: str
+
+
+def describe(settings: Settings) -> list[SettingLine]:
+    """Every setting in effect, with where it came from and each path resolved."""
+    lines: list[SettingLine] = []
+    from_file = settings.source not in (None, "defaults")
+
+    def walk(model: BaseModel, prefix: str, named: bool) -> None:
+        for name in type(model).model_fields:
+            if isinstance(model, Settings) and name == "source":
+                continue
+            key = f"{prefix}{name}"
+            value = getattr(model, name)
+            in_file = named and name in model.model_fields_set
+            if isinstance(value, BaseModel):
+                walk(value, f"{key}.", in_file)
+            elif isinstance(value, list) and value and all(isinstance(v, BaseModel) for v in value):
+                for i, item in enumerate(value):
+                    walk(item, f"{key}[{i}].", in_file)
+            else:
+                lines.append(SettingLine(key, _shown(settings, model, name, value),
+                                         "file" if in_file else "default"))
+
+    walk(settings, "", from_file)
+    effective = {"paths.db": settings.db_path, "paths.reference_dir": settings.reference_dir}
+    for i, line in enumerate(lines):
+        env = ENVIRONMENT_OVERRIDES.get(line.name)
+        if env and os.environ.get(env):
+            lines[i] = SettingLine(line.name, str(Path(effective[line.name]).absolute()), f"environment ({env})")
+        elif line.name == "paths.reference_dir" and settings.paths.reference_dir is None:
+            lines[i] = SettingLine(line.name, str(effective[line.name]), line.source + " (the sample's extract)")
+    for label, env in (("pseudonymisation.key", settings.pseudonymisation.key_env),
+                       ("delivery.smtp.user", settings.delivery.smtp.user_env),
+                       ("delivery.smtp.password", settings.delivery.smtp.password_env)):
+        is_set = bool(os.environ.get(env))
+        lines.append(SettingLine(label, "set" if is_set else "not set",
+                                 f"environment ({env})" if is_set else "default"))
+    return lines
+
+
+def _shown(settings: Settings, model: BaseModel, name: str, value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if value == "":
+        return '""'
+    if isinstance(value, Path):
+        return str(settings.resolve(value))
+    if isinstance(model, ExtractSource) and name == "files":
+        return ", ".join(str(settings.resolve(Path(f))) for f in value)
+    if isinstance(model, ExtractSource) and name == "mapping" and _mapping_is_a_path(value):
+        return str(settings.resolve(Path(value)))
+    return str(value)

@@ -86,6 +86,41 @@ def run_sql(
     return con.execute(read_sql(name), dict(params) if params else None)
 
 
+#: Connections (by id) inside a ``transaction()`` block, so that a nested block joins it.
+_IN_TRANSACTION: set[int] = set()
+
+
+@contextmanager
+def transaction(
+    con: duckdb.DuckDBPyConnection, *, commit: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The block as one transaction: committed if it ends normally, rolled back on any error.
+
+    ``commit=False`` always rolls back (a dry run). A block nested in another
+    ``transaction()`` on the same connection joins it, and the outer one decides.
+    """
+    if id(con) in _IN_TRANSACTION:
+        yield con
+        return
+    con.begin()
+    _IN_TRANSACTION.add(id(con))
+    try:
+        yield con
+    except BaseException:
+        try:
+            con.rollback()
+        except duckdb.Error:  # the connection itself failed: nothing to roll back
+            pass
+        raise
+    else:
+        if commit:
+            con.commit()
+        else:
+            con.rollback()
+    finally:
+        _IN_TRANSACTION.discard(id(con))
+
+
 @contextmanager
 def registered(con: duckdb.DuckDBPyConnection, name: str, frame: Any) -> Iterator[None]:
     """``frame`` (a DataFrame or Arrow table) visible to SQL as ``name`` for the block."""

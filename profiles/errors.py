@@ -11,3 +11,16 @@ class InputError(MisperError):
 
 class CheckFailed(MisperError):
     """An internal consistency check failed; nothing was written."""
+
+
+class InvalidValue(MisperError, ValueError):
+    """A value outside what the field allows, named in the field's words (``period``,
+    ``months``, ``as_of``), never by a command-line option: a scheduled run shows it as
+    ``period: expected YYYY-MM, got '2026-13'``; the CLI words it with its own option
+    (``--period: ...``). As osmnx's ``_validate.py``: the library checks, the caller words.
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from profiles.errors import MisperError
+from profiles.errors import InvalidValue
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -56,7 +56,7 @@ class Month(Period):
     def parse(cls, text: str) -> "Month":
         m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
         if not m or not 1 <= int(m.group(2)) <= 12:
-            raise MisperError(f"--period: expected YYYY-MM, got '{text}'")
+            raise InvalidValue("period", f"expected YYYY-MM, got '{text}'")
         return cls.of(int(m.group(1)), int(m.group(2)))
 
     @classmethod
@@ -85,8 +85,8 @@ class Month(Period):
         return self.shift(-12)
 
     def trailing(self, months: int) -> Period:
-        """The ``months`` whole months ending with this one."""
-        first = self.shift(-(months - 1)).first_day
+        """The ``months`` whole months ending with this one (at least one)."""
+        first = self.shift(-(check_months(months) - 1)).first_day
         return Period(first, self.end_day, f"{months} months to {self.label}")
 
     @property
@@ -105,15 +105,22 @@ class FinancialYear(Period):
     @classmethod
     def parse(cls, text: str) -> "FinancialYear":
         if not re.fullmatch(r"\d{4}", str(text).strip()):
-            raise MisperError(f"--year: expected YYYY (the April it starts), got '{text}'")
+            raise InvalidValue("year", f"expected YYYY (the April it starts), got '{text}'")
         return cls.of(int(text))
 
 
-def parse_date(text: str, option: str = "--as-of") -> date:
+def parse_date(text: str, field: str = "as_of") -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise MisperError(f"{option}: expected YYYY-MM-DD, got '{text}'") from None
+        raise InvalidValue(field, f"expected YYYY-MM-DD, got '{text}'") from None
+
+
+def check_months(months: int | None) -> int:
+    """A number of whole months for a window: 1 or more (the one home of this rule)."""
+    if months is None or months < 1:
+        raise InvalidValue("months", f"expected 1 or more, got {months}")
+    return months
 
 
 def end_of_day(d: date) -> datetime:

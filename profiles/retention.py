@@ -29,9 +29,9 @@ from typing import Any
 
 import duckdb
 
-from profiles.config import ConfigError, RetentionConfig
-from profiles.db import query_df, run_sql
-from profiles.errors import MisperError
+from profiles.config import RetentionConfig
+from profiles.db import query_df, run_sql, transaction
+from profiles.errors import InvalidValue
 from profiles.periods import LONDON
 
 COUNT_FIELDS = (
@@ -94,18 +94,11 @@ class WeedPolicy:
 
 
 def weed_policy(retention: RetentionConfig, as_of: date, *, today: date | None = None) -> WeedPolicy:
-    """The policy for a weed as of ``as_of``; refuses a future date or a policy under a year."""
+    """The policy for a weed as of ``as_of``; refuses a future date (a policy under a year is
+    refused when the configuration is read: ``RetentionConfig``'s constraints)."""
     today = today or datetime.now(LONDON).date()
     if as_of > today:
-        raise MisperError(f"--as-of: {as_of.isoformat()} is in the future (today is {today.isoformat()})")
-    if retention.resolved_review_years < 1:
-        raise ConfigError(
-            f"retention.resolved_review_years: must be at least 1 (got {retention.resolved_review_years})"
-        )
-    if retention.keep_locations_years < 0:
-        raise ConfigError(
-            f"retention.keep_locations_years: must not be negative (got {retention.keep_locations_years})"
-        )
+        raise InvalidValue("as_of", f"{as_of.isoformat()} is in the future (today is {today.isoformat()})")
     return WeedPolicy(as_of, retention.resolved_review_years, retention.keep_locations_years)
 
 
@@ -113,7 +106,7 @@ def parse_as_of(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise MisperError(f"--as-of: expected a date YYYY-MM-DD, got '{text}'") from None
+        raise InvalidValue("as_of", f"expected a date YYYY-MM-DD, got '{text}'") from None
 
 
 @dataclass
@@ -235,18 +228,12 @@ def weed(
     A dry run plans inside a transaction that is rolled back: the database is unchanged.
     Any error rolls the whole weed back.
     """
-    con.begin()
-    try:
+    with transaction(con, commit=not dry_run):
         plan = stage_plan(con, policy)
         if dry_run:
-            con.rollback()
             return WeedResult(plan=plan, dry_run=True)
         weed_id = apply_plan(con, plan, run_at=run_at or datetime.now(timezone.utc))
         run_sql(con, "retention/drop_plan.sql")
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     return WeedResult(plan=plan, dry_run=False, weed_id=weed_id)
 
 

@@ -10,6 +10,7 @@ from email import message_from_bytes, policy
 import pytest
 
 from profiles.config import ConfigError, SmtpConfig
+from profiles.errors import InvalidValue
 from profiles.delivery import (
     BundleError,
     build_message,
@@ -144,7 +145,6 @@ def test_manifest_files_may_be_a_mapping(tmp_path, out):
     ("lists", "list_name", "message"),
     [
         ([], None, "No distribution lists configured"),
-        ([PARTNER_LIST], "Nobody", "--list: no distribution list 'Nobody'"),
         ([{**PARTNER_LIST, "reports": ["annual_tea_rota"]}], None, "unknown report 'annual_tea_rota'"),
         ([{**PARTNER_LIST, "recipients": []}], None, "no recipients"),
         (
@@ -168,8 +168,13 @@ def test_misconfigured_lists_are_refused(tmp_path, out, lists, list_name, messag
         plan_period(settings, "2024-03", list_name=list_name)
 
 
+def test_an_unknown_list_is_refused_in_the_fields_words(tmp_path):
+    with pytest.raises(InvalidValue, match="^list: no distribution list 'Nobody'"):
+        plan_period(make_settings(tmp_path, lists=[PARTNER_LIST]), "2024-03", list_name="Nobody")
+
+
 def test_period_must_be_a_month(tmp_path):
-    with pytest.raises(Exception, match="--period: expected YYYY-MM"):
+    with pytest.raises(Exception, match="^period: expected YYYY-MM"):
         plan_period(make_settings(tmp_path), "March 2024")
 
 

@@ -54,12 +54,12 @@ def test_a_scheduled_run_profiles_the_month_before_its_scheduled_london_date():
     assert month_for(None, date(2027, 1, 2)).label == "2026-12"
 
 
-def test_given_dates_win_and_bad_ones_are_refused_with_the_option_name():
+def test_given_dates_win_and_bad_ones_are_refused_in_the_fields_words_not_an_options():
     assert run_date_for("2026-11-02", scheduled=datetime(2020, 1, 1, tzinfo=LONDON)) == date(2026, 11, 2)
     assert month_for("2025-07", date(2026, 11, 2)).label == "2025-07"
-    with pytest.raises(MisperError, match="--run-date"):
+    with pytest.raises(MisperError, match="^run_date: expected YYYY-MM-DD"):
         run_date_for("02/11/2026")
-    with pytest.raises(MisperError, match="--period"):
+    with pytest.raises(MisperError, match="^period: expected YYYY-MM"):
         month_for("2026-13", date(2026, 11, 2))
 
 

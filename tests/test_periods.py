@@ -29,7 +29,7 @@ def test_financial_year():
 
 @pytest.mark.parametrize("bad", ["2026-13", "26-01", "2026/01", ""])
 def test_bad_month_is_a_clear_error(bad):
-    with pytest.raises(MisperError, match="--period"):
+    with pytest.raises(MisperError, match="^period: expected YYYY-MM"):
         Month.parse(bad)
 
 

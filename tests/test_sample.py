@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from profiles.canonical import COLUMN_NAMES
 from profiles.config import PROJECT_ROOT
-from profiles.sample import SampleError, SampleOptions, write_sample
+from profiles.errors import InvalidValue
+from profiles.sample import SampleOptions, write_sample
 from profiles.sample.reference import ReferenceDataError
 from profiles.sample.shapes import RMS_CODES, RMS_COLUMNS
 
@@ -182,15 +183,23 @@ def test_no_time_falls_in_an_hour_the_clocks_skip_or_repeat_and_the_window_is_ke
 @pytest.mark.parametrize(
     "options, message",
     [
-        (dict(incidents=0), "--incidents"),
-        (dict(years=0), "--years"),
-        (dict(shape="xlsx"), "--shape"),
-        (dict(defect_rate=0.5), "--defect-rate"),
+        (dict(incidents=0), "incidents: must be between 1 and"),
+        (dict(years=0), "years: must be between 1 and 50"),
+        (dict(shape="xlsx"), "shape: must be one of"),
+        (dict(defect_rate=0.5), "defect_rate: must be between 0 and 0.2"),
     ],
 )
-def test_bad_options_are_refused_with_the_option_named(tmp_path, options, message):
-    with pytest.raises(SampleError, match=re.escape(message)):
+def test_bad_options_are_refused_with_the_field_named(tmp_path, options, message):
+    with pytest.raises(InvalidValue, match="^" + re.escape(message)):
         make(tmp_path, **options)
+
+
+def test_the_command_words_a_bad_option_with_its_own_name(tmp_path):
+    from pipelines.cli import app
+
+    result = CliRunner().invoke(app, ["sample", "--defect-rate", "0.5", "--out", str(tmp_path / "x.csv")])
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: --defect-rate: must be between 0 and 0.2 (got 0.5)"
 
 
 def test_a_missing_or_empty_reference_folder_is_named_in_the_error(tmp_path):

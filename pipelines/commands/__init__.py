@@ -7,4 +7,6 @@ from pipelines.commands import analysis_people  # noqa: F401
 from pipelines.commands import geo  # noqa: F401
 from pipelines.commands import analysis_places  # noqa: F401
 from pipelines.commands import sample  # noqa: F401
+from pipelines.commands import config  # noqa: F401
+from pipelines.commands import schedule  # noqa: F401
 from pipelines.commands import orchestration  # noqa: F401

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import typer
 
-from pipelines.cli_app import command, out, state
+from pipelines.cli_app import audience_option, command, out, period_option, state
 from profiles.periods import Month
 
-PERIOD = typer.Option(..., "--period", help="Last month of the window, YYYY-MM (reports made in it, London time).")
-AUDIENCE = typer.Option(
-    "police", "--audience",
-    help="police (everything), partner or public (children's homes anonymised, small counts suppressed).",
+PERIOD = period_option("Last month of the window, YYYY-MM (reports made in it, London time).")
+AUDIENCE = audience_option(
+    "police (everything), partner or public (children's homes anonymised, small counts suppressed).",
+    default="police",
 )
 
 
@@ -26,7 +26,7 @@ def _done(paths: list[Path], what: str) -> None:
 
 @command()
 def sites(
-    period: str = PERIOD,
+    period: Month = PERIOD,
     months: int = typer.Option(None, "--months", help="Months up to and including --period [default: sites.ranking_months, 12]."),
     audience: str = AUDIENCE,
     out_file: Path = typer.Option(..., "--out", help="CSV file to write."),
@@ -38,14 +38,14 @@ def sites(
     minus those of the equal window before)."""
     from profiles.analysis.places_export import export_sites
 
-    path, rows = export_sites(state.db_path, state.settings, Month.parse(period), out_file,
+    path, rows = export_sites(state.db_path, state.settings, period, out_file,
                               months=months, audience=audience)
     _done([path], f"{rows} site(s) with incidents ({audience} audience):")
 
 
 @command()
 def places(
-    period: str = PERIOD,
+    period: Month = PERIOD,
     months: int = typer.Option(None, "--months", help="Months up to and including --period [default: 12]."),
     audience: str = AUDIENCE,
     out_dir: Path = typer.Option(..., "--out", help="Folder to write."),
@@ -54,13 +54,13 @@ def places(
     and where people are found (distance rings, directions, top places)."""
     from profiles.analysis.places_export import export_places
 
-    paths = export_places(state.db_path, state.settings, Month.parse(period), out_dir, months=months, audience=audience)
-    _done(paths, f"Places analysis for {period} ({audience} audience):")
+    paths = export_places(state.db_path, state.settings, period, out_dir, months=months, audience=audience)
+    _done(paths, f"Places analysis for {period.label} ({audience} audience):")
 
 
 @command()
 def hotspots(
-    period: str = PERIOD,
+    period: Month = PERIOD,
     months: int = typer.Option(None, "--months", help="Months up to and including --period [default: 12]."),
     role: str = typer.Option("missing_from", "--role", help="missing_from or found."),
     unit: str = typer.Option("grid", "--unit", help="grid (BNG cells), lsoa or ward."),
@@ -70,14 +70,14 @@ def hotspots(
     """Getis-Ord Gi* hot spots with false-discovery-rate control (Benjamini-Hochberg)."""
     from profiles.analysis.places_export import export_hotspots
 
-    path, hot = export_hotspots(state.db_path, state.settings, Month.parse(period), out_file,
+    path, hot = export_hotspots(state.db_path, state.settings, period, out_file,
                                 months=months, role=role, unit=unit, cell_m=cell_m)
     _done([path], f"{hot} hot spot(s) of {role} points by {unit}:")
 
 
 @command()
 def demand(
-    period: str = PERIOD,
+    period: Month = PERIOD,
     months: int = typer.Option(1, "--months", help="Months to --period for breakdowns and cost [default: 1]."),
     audience: str = AUDIENCE,
     out_dir: Path = typer.Option(..., "--out", help="Folder to write."),
@@ -86,14 +86,14 @@ def demand(
     hour, demographics, risk, duration, found by, outcomes, flags, looked-after share, cost."""
     from profiles.analysis.places_export import export_demand
 
-    paths = export_demand(state.db_path, state.settings, Month.parse(period), out_dir, months=months, audience=audience)
-    _done(paths, f"Demand for {period} ({audience} audience):")
+    paths = export_demand(state.db_path, state.settings, period, out_dir, months=months, audience=audience)
+    _done(paths, f"Demand for {period.label} ({audience} audience):")
 
 
 @command()
 def interventions(
     file: Path = typer.Argument(..., help="Interventions CSV: intervention_id, target_type, target_ref, started_on, type, description."),
-    period: str = PERIOD,
+    period: Month = PERIOD,
     audience: str = AUDIENCE,
     out_file: Path = typer.Option(..., "--out", help="CSV file to write."),
 ) -> None:
@@ -101,14 +101,14 @@ def interventions(
     with an exact test; data up to the end of --period."""
     from profiles.analysis.places_export import export_interventions
 
-    path, impact = export_interventions(state.db_path, state.settings, Month.parse(period), file, out_file,
+    path, impact = export_interventions(state.db_path, state.settings, period, file, out_file,
                                         audience=audience)
     _done([path], f"{impact.summary_text()} {impact.caveat}")
 
 
 @command()
 def quality(
-    period: str = PERIOD,
+    period: Month = PERIOD,
     months: int = typer.Option(1, "--months", help="Months to --period [default: 1]."),
     audience: str = AUDIENCE,
     out_dir: Path = typer.Option(..., "--out", help="Folder to write."),
@@ -117,5 +117,5 @@ def quality(
     late-recorded returns, rows refused at ingestion."""
     from profiles.analysis.places_export import export_quality
 
-    paths = export_quality(state.db_path, state.settings, Month.parse(period), out_dir, months=months, audience=audience)
-    _done(paths, f"Data quality for {period} ({audience} audience):")
+    paths = export_quality(state.db_path, state.settings, period, out_dir, months=months, audience=audience)
+    _done(paths, f"Data quality for {period.label} ({audience} audience):")

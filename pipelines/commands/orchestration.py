@@ -39,6 +39,10 @@ def run_flow(flow: Job, **parameters: Any) -> Any:
     Without a Prefect server configured (``PREFECT_API_URL``) it runs directly, recorded in
     the run log beside the database; with one, under Prefect.
     """
+    from profiles.db import check_database  # with the flows: not on every command's start-up
+
+    # a damaged or busy database is said in one line before the flow starts
+    check_database(state.db_path, lock_wait_s=state.settings.db.lock_wait_s)
     if prefect_in_charge():
         prefect_environment()
     parameters.setdefault("config", str(state.config_path) if state.config_path else None)

@@ -14,13 +14,8 @@ from pathlib import Path
 
 import typer
 
-from pipelines.cli_app import command, out
-
-
-def _run_date(text: str | None) -> date:
-    from profiles.periods import LONDON, parse_date
-
-    return parse_date(text, "--run-date") if text else datetime.now(LONDON).date()
+from pipelines.cli_app import audience_option, command, date_option, out, parsed, period_option
+from profiles.periods import LONDON, FinancialYear, Month
 
 
 def _print_written(paths: list[Path]) -> None:
@@ -28,68 +23,63 @@ def _print_written(paths: list[Path]) -> None:
         out.print(f"wrote {path}", highlight=False)
 
 
-RUN_DATE = typer.Option(None, "--run-date", help="Date printed as 'produced', YYYY-MM-DD [default: today].")
+def _day(run_date: date | None) -> date:
+    return run_date or datetime.now(LONDON).date()
+
+
+RUN_DATE = date_option("--run-date", "Date printed as 'produced', YYYY-MM-DD [default: today].", default=None)
 
 
 @command()
 def ukmpu(
-    year: str = typer.Option(..., "--year", help="Financial year by the April it starts: 2024 = 2024/25."),
+    year: FinancialYear = typer.Option(..., "--year", metavar="YYYY", parser=parsed(FinancialYear.parse, "--year"),
+                                       help="Financial year by the April it starts: 2024 = 2024/25."),
     out_dir: Path = typer.Option(None, "--out", help="Output folder [default: out/ukmpu/<year>]."),
     pdf: bool = typer.Option(False, "--pdf", help="Also write ukmpu_return.pdf."),
-    run_date: str = RUN_DATE,
+    run_date: date = RUN_DATE,
 ) -> None:
     """The UKMPU annual return: ukmpu_return.csv, .xlsx and .html (checked before writing)."""
     from pipelines.commands.orchestration import run_flow
     from pipelines.flows.runs import ukmpu_annual_return
-    from profiles.periods import FinancialYear
 
-    fy = FinancialYear.parse(year)
-    day = _run_date(run_date)
-    paths = run_flow(ukmpu_annual_return, year=fy, run_date=day,
+    paths = run_flow(ukmpu_annual_return, year=year, run_date=_day(run_date),
                      out_dir=str(out_dir) if out_dir else None, pdf=pdf)
     _print_written(paths)
 
 
 @command()
 def share(
-    period: str = typer.Option(..., "--period", help="Month, YYYY-MM."),
+    period: Month = period_option(),
     out_dir: Path = typer.Option(None, "--out", help="Output folder [default: out/share/<period>]."),
-    run_date: str = RUN_DATE,
+    run_date: date = RUN_DATE,
 ) -> None:
     """Partner shares: per local authority, its children reported missing in the month (CSV + cover)."""
     from pipelines.commands.orchestration import run_flow
     from pipelines.flows.runs import partner_shares
-    from profiles.periods import Month
 
-    month = Month.parse(period)
-    day = _run_date(run_date)
-    paths = run_flow(partner_shares, period=month, run_date=day,
+    paths = run_flow(partner_shares, period=period, run_date=_day(run_date),
                      out_dir=str(out_dir) if out_dir else None)
     _print_written(paths)
 
 
 @command()
 def profile(
-    period: str = typer.Option(..., "--period", help="Month, YYYY-MM."),
-    audience: str = typer.Option(None, "--audience", help="police, partner or public [default: all three]."),
+    period: Month = period_option(),
+    audience: str = audience_option("police, partner or public [default: all three]."),
     out_dir: Path = typer.Option(
         None, "--out", help="Output folder [default: out/profile/<period>/<audience>; with all three, one folder each]."
     ),
     pdf: bool = typer.Option(None, "--pdf/--no-pdf", help="Write problem_profile.pdf [default: reports.pdf]."),
-    run_date: str = RUN_DATE,
+    run_date: date = RUN_DATE,
 ) -> None:
     """The monthly problem profile: HTML, PDF, tables/*.csv, summary.html and manifest.json per audience."""
     from pipelines.commands.orchestration import run_flow
     from pipelines.flows.runs import monthly_problem_profile
-    from profiles.analysis.places_common import check_audience
-    from profiles.periods import Month
     from profiles.reports.objects import AUDIENCES
 
-    month = Month.parse(period)
-    audiences = (check_audience(audience),) if audience else AUDIENCES
-    day = _run_date(run_date)
+    audiences = (audience,) if audience else AUDIENCES
     # the monthly flow with only its rendering step: no ingest, geocoding, shares or email
-    run = run_flow(monthly_problem_profile, period=month, run_date=day,
+    run = run_flow(monthly_problem_profile, period=period, run_date=_day(run_date),
                    audiences=list(audiences), out_dir=str(out_dir) if out_dir else None, pdf=pdf,
                    ingest=False, geocode=False, shares=False, send=False)
     written = run.profile

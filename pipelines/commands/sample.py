@@ -7,16 +7,7 @@ from pathlib import Path
 
 import typer
 
-from pipelines.cli_app import command, console, out, state
-
-
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value!r}") from None
+from pipelines.cli_app import command, console, date_option, out, state
 
 
 @command()
@@ -26,7 +17,7 @@ def sample(
     seed: int = typer.Option(2026, "--seed", help="Random seed: the same options give the same file."),
     shape: str = typer.Option("canonical", "--shape", help="canonical | rms"),
     out_file: Path = typer.Option(None, "--out", help="CSV to write [default: synthetic_missing_persons_<shape>.csv]."),
-    end: str = typer.Option(None, "--end", help="Last day of reports, YYYY-MM-DD [default: end of last month]."),
+    end: date = date_option("--end", "Last day of reports, YYYY-MM-DD [default: end of last month].", default=None),
     defect_rate: float = typer.Option(0.005, "--defect-rate", help="Share of rows given a data-quality defect."),
     absences: Path = typer.Option(None, "--absences", help="Also write the care providers' absences CSV here."),
     interventions: Path = typer.Option(None, "--interventions", help="Also write the interventions CSV here."),
@@ -36,7 +27,7 @@ def sample(
 
     from profiles.sample import SampleOptions, write_sample
 
-    options = SampleOptions(incidents=incidents, years=years, seed=seed, shape=shape, end=_parse_date(end),
+    options = SampleOptions(incidents=incidents, years=years, seed=seed, shape=shape, end=end,
                             defect_rate=defect_rate)
     target = out_file or Path(f"synthetic_missing_persons_{shape}.csv")
     with Progress(TextColumn("generating"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),

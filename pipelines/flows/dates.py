@@ -20,7 +20,7 @@ def run_date_for(text: str | date | None, *, scheduled: datetime | None = None) 
     if isinstance(text, date):
         return text
     if text:
-        return parse_date(text, "--run-date")
+        return parse_date(text, "run_date")
     if scheduled is not None:
         return scheduled.astimezone(LONDON).date()
     return london_today()

@@ -80,7 +80,6 @@ def ingest_extracts(
     mapping: str | None = None,
     config: str | None = None,
     db: str | None = None,
-    progress: bool = False,
     reload: bool = False,
 ) -> list:
     """Load extracts: ``files`` with ``mapping`` as one load (`misper ingest`), else the
@@ -100,7 +99,7 @@ def ingest_extracts(
     summary = RunSummary(title="Ingest extracts", key="ingest-extracts", parameters={"database": db_path})
     results = []
     if files:
-        results.append(ingest([Path(f) for f in files], mapping or "canonical", settings, db_path, progress=progress))
+        results.append(ingest([Path(f) for f in files], mapping or "canonical", settings, db_path))
     else:
         find = tasks.find_extract_files.with_options(**io_retries)
         for source in settings.sources.extracts:
@@ -110,7 +109,7 @@ def ingest_extracts(
                 if path in done:
                     summary.figure(f"already loaded (load {done[path]}), skipped", path)
                     continue
-                results.append(ingest([path], source.mapping, settings, db_path, progress=progress))
+                results.append(ingest([path], source.mapping, settings, db_path))
     for result in results:
         _summarise_load(summary, result)
     if not files and not results:

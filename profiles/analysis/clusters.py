@@ -29,7 +29,7 @@ from profiles.analysis.places_common import (
 )
 from profiles.config import Settings
 from profiles.db import query_df
-from profiles.errors import MisperError
+from profiles.errors import InvalidValue
 from profiles.periods import Period
 
 ROLES = ("missing_from", "found")
@@ -71,7 +71,7 @@ class Clusters:
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise MisperError(f"--role: expected one of {', '.join(ROLES)}, got '{role}'")
+        raise InvalidValue("role", f"expected one of {', '.join(ROLES)}, got '{role}'")
     return role
 
 

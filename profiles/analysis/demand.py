@@ -17,8 +17,8 @@ from profiles.analysis.places_common import require_tables
 from profiles.canonical import FOUND_BY_CODES, MISSING_FROM_TYPES, OUTCOME_CODES, RISK_CODES
 from profiles.config import Settings
 from profiles.db import query_df
-from profiles.errors import MisperError
-from profiles.periods import Month, Period
+from profiles.errors import InvalidValue
+from profiles.periods import Month, Period, check_months
 
 #: XmR (individuals and moving range) chart constant: 3 / d2 with d2 = 1.128 for ranges of two.
 XMR_CONSTANT = 2.66
@@ -103,8 +103,7 @@ def monthly_trend(
     none), centre, ucl, lcl, signal ('above_ucl', 'below_lcl', 'run_above', 'run_below', '').
     """
     months = settings.demand.trend_months if months is None else months
-    if months < 1:
-        raise MisperError(f"--months: expected 1 or more, got {months}")
+    check_months(months)
     counts = monthly_counts(con, period.trailing(months + 12))
     counts["last_year"] = counts["incidents"].shift(12)
     shown = counts.iloc[12:].reset_index(drop=True)
@@ -183,7 +182,7 @@ def day_hour_pattern(
     day_of_week (1 = Monday), day_name, hour (0-23), incidents.
     """
     if clock not in ("reported", "last_seen"):
-        raise MisperError(f"--clock: expected reported or last_seen, got '{clock}'")
+        raise InvalidValue("clock", f"expected reported or last_seen, got '{clock}'")
     require_tables(con, "episodes")
     return query_df(con, "reports/demand_dow_hour.sql", {**period.params(), "clock": clock})
 

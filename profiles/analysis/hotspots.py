@@ -31,7 +31,7 @@ from profiles.analysis.clusters import check_role
 from profiles.analysis.places_common import MissingDataError, require_tables
 from profiles.config import Settings
 from profiles.db import query_df
-from profiles.errors import MisperError
+from profiles.errors import InvalidValue, MisperError
 from profiles.periods import Period
 
 AREA_LEVELS = ("lsoa", "ward")
@@ -222,14 +222,14 @@ def area_hotspots(
     gi_z, p_value, q_value, hotspot. Every area is a row, hottest first.
     """
     if level not in AREA_LEVELS:
-        raise MisperError(f"--unit: expected grid or one of {', '.join(AREA_LEVELS)}, got '{level}'")
+        raise InvalidValue("unit", f"expected grid or one of {', '.join(AREA_LEVELS)}, got '{level}'")
     require_tables(con, "episodes", "episode_locations")
     if areas is None:
         areas = _force_areas(con, settings, level)
     if areas is None or len(areas) == 0:
         raise MissingDataError(
             f"No {level.upper()} boundaries in the database: run `misper reference import` with the "
-            f"boundary files, or use the grid (--unit grid)."
+            f"boundary files, or use the grid unit."
         )
     counts = query_df(
         con,

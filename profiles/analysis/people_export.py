@@ -9,12 +9,9 @@ unknowns. These files carry person references: police audience only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -22,7 +19,7 @@ from profiles.analysis import people, people_safeguarding
 from profiles.analysis.people_common import identify
 from profiles.config import Settings
 from profiles.db import connect
-from profiles.errors import MisperError
+from profiles.errors import InvalidValue, MisperError
 from profiles.periods import LONDON, Period, end_of_day
 
 REPEATS_COLUMNS = (
@@ -67,16 +64,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-@contextmanager
-def _read_only(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(db_path, read_only=True)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
-def parse_moment(text: str, option: str = "--as-of") -> datetime:
+def parse_moment(text: str, field: str = "as_of") -> datetime:
     """A moment from the command line: ``YYYY-MM-DD`` (the end of that London day),
     ``YYYY-MM-DDTHH:MM[:SS]`` (London time) or the same with an offset."""
     raw = text.strip()
@@ -85,7 +73,7 @@ def parse_moment(text: str, option: str = "--as-of") -> datetime:
             return end_of_day(date.fromisoformat(raw))
         moment = datetime.fromisoformat(raw.replace(" ", "T", 1))
     except ValueError:
-        raise MisperError(f"{option}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '{text}'") from None
+        raise InvalidValue(field, f"expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '{text}'") from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=LONDON)
 
 
@@ -97,21 +85,21 @@ def export_repeats(db_path: Path, settings: Settings, as_of: date, out: Path) ->
 
     Columns exactly ``person_id, reports_in_window, first_report_at, last_report_at,
     looked_after, highest_risk, flags``."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         frame = people.repeat_list_police(con, settings, as_of)
     return write_csv(frame[list(REPEATS_COLUMNS)], out), len(frame)
 
 
 def export_referrals(db_path: Path, settings: Settings, period: Period, out: Path) -> tuple[Path, int]:
     """`misper referrals`: the referral list for ``period``; returns the file and its row count."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         frame = identify(con, people.referral_list(con, settings, period))
     return write_csv(frame, out), len(frame)
 
 
 def export_trigger_plans(db_path: Path, settings: Settings, period: Period, out_dir: Path) -> list[Path]:
     """`misper trigger-plans`: trigger_plans.csv, where_to_look_first.csv, time_pattern.csv."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         plans = people.trigger_plans(con, settings, period)
         frames = {
             "trigger_plans.csv": identify(con, plans.persons),
@@ -123,14 +111,14 @@ def export_trigger_plans(db_path: Path, settings: Settings, period: Period, out_
 
 def export_rfg(db_path: Path, settings: Settings, as_of: date, out: Path) -> tuple[Path, int]:
     """`misper rfg`: recency-frequency-gravity scores as of ``as_of``; the file and its row count."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         frame = identify(con, people.rfg_scores(con, settings, as_of))
     return write_csv(frame, out), len(frame)
 
 
 def export_cross_border(db_path: Path, settings: Settings, period: Period, out_dir: Path) -> list[Path]:
     """`misper cross-border`: cross_border_persons.csv and out_of_area_placements.csv."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         lists = people_safeguarding.cross_border(con, settings, period)
         frames = {
             "cross_border_persons.csv": identify(con, lists.persons),
@@ -141,7 +129,7 @@ def export_cross_border(db_path: Path, settings: Settings, period: Period, out_d
 
 def export_return_interviews(db_path: Path, settings: Settings, period: Period, out: Path) -> Path:
     """`misper return-interviews`: rates by responsible local authority (no person data)."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         frame = people_safeguarding.return_interviews(con, settings, period)
     return write_csv(frame, out)
 
@@ -154,7 +142,7 @@ def export_oversight(
     ``as_of`` defaults to the end of the period, or now if the period has not ended."""
     if as_of is None:
         as_of = min(period.end, datetime.now(LONDON))
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         lists = people_safeguarding.oversight(con, settings, period, as_of)
         frames = {
             "open_episodes.csv": identify(con, lists.open_episodes),
@@ -166,7 +154,7 @@ def export_oversight(
 
 def export_absences(db_path: Path, settings: Settings, period: Period, out_dir: Path) -> list[Path]:
     """`misper absences`: absences_by_person.csv and absences_by_home.csv (homes named)."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         pattern = people_safeguarding.absence_pattern(con, settings, period)
         frames = {
             "absences_by_person.csv": identify(con, pattern.by_person),

@@ -26,7 +26,7 @@ from profiles.analysis.places_common import (
 from profiles.analysis.people_common import install_marts, repeat_params
 from profiles.config import Settings
 from profiles.db import query_df, run_sql
-from profiles.errors import MisperError
+from profiles.errors import InvalidValue
 from profiles.periods import Month, Period
 
 #: The `misper sites` columns, in order (the contract of issue 4).
@@ -60,8 +60,6 @@ class SiteWindow:
 
     @classmethod
     def ending(cls, period: Month, months: int) -> "SiteWindow":
-        if months < 1:
-            raise MisperError(f"--months: expected 1 or more, got {months}")
         current = period.trailing(months)
         previous = period.shift(-months).trailing(months)
         return cls(current, previous)
@@ -174,8 +172,8 @@ def persistent_and_emerging_sites(
     months = cfg.ranking_months if months is None else months
     recent_n = cfg.emerging_recent_months
     if months <= recent_n:
-        raise MisperError(
-            f"--months: persistent/emerging sites need more than the {recent_n} recent months "
+        raise InvalidValue(
+            "months", f"persistent/emerging sites need more than the {recent_n} recent months "
             f"(sites.emerging_recent_months), got {months}"
         )
     monthly = site_monthly_incidents(con, settings, period, months=months)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from profiles.config import Audience, Settings
 from profiles.db import query_df
-from profiles.errors import MisperError
+from profiles.errors import InvalidValue, MisperError
 from profiles.periods import Month, Period
 
 AUDIENCES: tuple[str, ...] = ("police", "partner", "public")
@@ -57,14 +57,12 @@ def require_tables(con: duckdb.DuckDBPyConnection, *names: str) -> None:
 
 def check_audience(audience: str) -> Audience:
     if audience not in AUDIENCES:
-        raise MisperError(f"--audience: expected one of {', '.join(AUDIENCES)}, got '{audience}'")
+        raise InvalidValue("audience", f"expected one of {', '.join(AUDIENCES)}, got '{audience}'")
     return audience  # type: ignore[return-value]
 
 
 def trailing_window(period: Month, months: int) -> Period:
-    """The ``months`` whole months ending with ``period`` (``--months`` must be at least 1)."""
-    if months is None or months < 1:
-        raise MisperError(f"--months: expected 1 or more, got {months}")
+    """The ``months`` whole months ending with ``period`` (at least 1)."""
     return period.trailing(months)
 
 

@@ -9,11 +9,9 @@ suppressed, no person-level rows).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from profiles.analysis import clusters, demand, found, hotspots, interventions, places, quality
@@ -32,15 +30,6 @@ from profiles.periods import Month
 
 #: Reference data behind the maps and place tables (all imported kinds).
 GEO_KINDS: Sequence[str] | None = None
-
-
-@contextmanager
-def _read_only(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(db_path, read_only=True)
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 def write_table(frame: pd.DataFrame, path: Path, *, attribution: Sequence[str] = ()) -> Path:
@@ -83,7 +72,7 @@ def export_sites(
     db_path: Path, settings: Settings, period: Month, out: Path, *, months: int | None = None, audience: str = "police"
 ) -> tuple[Path, int]:
     """`misper sites`: the ranked sites CSV; returns the file and its row count."""
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         ranked = places.site_ranking(con, settings, period, months=months, audience=audience)
         lines = attribution_lines(con, places.SITE_ATTRIBUTION_KINDS)
     return write_table(ranked, out, attribution=lines), len(ranked)
@@ -103,7 +92,7 @@ def export_places(
     window = trailing_window(period, months)
     out_dir = Path(out_dir)
     written: list[Path] = []
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         lines = attribution_lines(con, GEO_KINDS)
         trend = places.persistent_and_emerging_sites(con, settings, period, months=months, audience=audience)
         written.append(write_table(trend, out_dir / "sites_persistent_emerging.csv", attribution=lines))
@@ -142,7 +131,7 @@ def export_hotspots(
 ) -> tuple[Path, int]:
     """`misper hotspots`: Gi* hot spots over a grid or LSOAs/wards (police audience)."""
     window = trailing_window(period, settings.sites.ranking_months if months is None else months)
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         if unit == "grid":
             table = hotspots.grid_hotspots(con, settings, window, role=role, cell_m=cell_m)
         else:
@@ -164,7 +153,7 @@ def export_demand(
     audience = check_audience(audience)
     window = trailing_window(period, months)
     out_dir = Path(out_dir)
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         trend = demand.monthly_trend(con, settings, period)
         pattern = demand.day_hour_pattern(con, settings, trailing_window(period, settings.demand.pattern_months))
         breakdowns = demand.breakdowns(con, settings, window)
@@ -224,7 +213,7 @@ def export_interventions(
 ) -> tuple[Path, interventions.InterventionImpact]:
     """`misper interventions`: before/after counts and tests; the caveat goes beside the CSV."""
     given = interventions.read_interventions(file)
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         impact = interventions.intervention_impact(con, settings, period, given, audience=audience)
     table = impact.table
     if audience == "public":  # aggregates only: no row about one person
@@ -247,7 +236,7 @@ def export_quality(
     audience = check_audience(audience)
     window = trailing_window(period, months)
     out_dir = Path(out_dir)
-    with _read_only(db_path) as con:
+    with connect(db_path, read_only=True) as con:
         late = quality.late_recorded_returns(con, settings, window)
         tables = {
             "quality_completeness.csv": quality.completeness(con, settings, window),

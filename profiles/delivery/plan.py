@@ -9,6 +9,7 @@ from email.headerregistry import Address
 from pathlib import Path
 
 from profiles.config import ConfigError, DistributionList, Recipient
+from profiles.errors import InvalidValue
 from profiles.delivery.bundles import ReportBundle, load_bundle, report_kind
 
 
@@ -79,7 +80,7 @@ def select_lists(lists: list[DistributionList], list_name: str | None) -> list[D
         return list(lists)
     chosen = [d for d in lists if d.name == list_name]
     if not chosen:
-        raise ConfigError(f"--list: no distribution list '{list_name}' (configured: {', '.join(names)})")
+        raise InvalidValue("list", f"no distribution list '{list_name}' (configured: {', '.join(names)})")
     return chosen
 
 

@@ -46,7 +46,7 @@ class DeliveryOutcome:
             return f"dry run  {self.report} for {who}: {self.eml_path}"
         if self.result == "skipped":
             when = self.previous.logged_at.isoformat(timespec="minutes") if self.previous else "earlier"
-            return f"skipped  {self.report} to {who}: already sent {when} (--force to resend)"
+            return f"skipped  {self.report} to {who}: already sent {when} (forced, it would be sent again)"
         return f"FAILED   {self.report} to {who}: {self.error}"
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from profiles import progress
 from profiles.config import Settings
 from profiles.db import query_df, registered, run_sql
 from profiles.geo.boundaries import AreaIndex
@@ -319,6 +320,7 @@ def run_cascade(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
     """Results for distinct prepared inputs (indexed by ``input_key``), every key answered."""
     todo = inputs
     results = []
+    placed = progress.Stage("geocoding distinct locations", total=len(inputs))
     for step in CASCADE:
         if todo.empty:
             break
@@ -328,6 +330,7 @@ def run_cascade(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
         res = res[~res.index.duplicated()]
         results.append(res)
         todo = todo.drop(index=res.index.intersection(todo.index))
+        placed.update(len(inputs) - len(todo))
     if not todo.empty:
         results.append(pd.DataFrame({
             "easting": np.nan, "northing": np.nan, "method": "unmatched", "confidence": 0.0,
@@ -348,6 +351,7 @@ def run_cascade(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
     out["confidence"] = out["confidence"].astype(float).round(3)
     out["precision_m"] = out["precision_m"].astype(float).round(0)
     out.index.name = "input_key"
+    placed.finish()
     return out
 
 

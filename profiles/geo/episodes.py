@@ -15,8 +15,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from profiles import progress
 from profiles.config import Settings
-from profiles.db import query_df, registered, run_sql
+from profiles.db import query_df, registered, run_sql, transaction
 from profiles.errors import MisperError
 from profiles.geo.cascade import GeoContext, geocode_keys, online_for
 from profiles.geo.normalise import prepare_inputs
@@ -53,6 +54,7 @@ def geocode_episodes(con: duckdb.DuckDBPyConnection, settings: Settings) -> Geoc
     version = geo_version(con)
     todo = query_df(con, "geo/episodes_to_geocode.sql", {"version": version})
     run = GeocodeRun(episodes=len(todo))
+    step = progress.Stage("geocoding episodes (steps)", total=3)
     if len(todo):
         frames = []
         for role in ROLES:
@@ -66,7 +68,9 @@ def geocode_episodes(con: duckdb.DuckDBPyConnection, settings: Settings) -> Geoc
         locations = pd.concat(frames, ignore_index=True)
         prepared = prepare_inputs(locations)
         ctx = GeoContext(con, settings, online=online_for(settings, con))
+        step.advance()
         results = geocode_keys(con, prepared, settings, ctx=ctx)
+        step.advance()
         located = results.reindex(prepared["input_key"].values)
         located.index = locations.index
         located["input_key"] = prepared["input_key"].values
@@ -78,17 +82,12 @@ def geocode_episodes(con: duckdb.DuckDBPyConnection, settings: Settings) -> Geoc
         )
         out["input_key"] = out["input_key"].replace("", None)
         state = todo[["incident_id", "record_hash", "overrides_hash"]].assign(import_id=version)
-        con.execute("begin transaction")
-        try:
-            with registered(con, "_geo_locations_in", out), registered(con, "_geo_state_in", state):
-                run_sql(con, "geo/episode_locations_replace.sql")
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+        with transaction(con), registered(con, "_geo_locations_in", out), registered(con, "_geo_state_in", state):
+            run_sql(con, "geo/episode_locations_replace.sql")
         run.locations = len(out)
         run.by_method = out["method"].value_counts().to_dict()
     run.candidate_sites = refresh_candidate_sites(con, settings)
+    step.finish()
     return run
 
 

@@ -29,7 +29,7 @@ import shapely
 
 from profiles.canonical import MISSING_FROM_TYPES
 from profiles.config import Settings
-from profiles.db import query_df, registered, run_sql
+from profiles.db import query_df, registered, run_sql, transaction
 from profiles.errors import InputError
 from profiles.geo import boundaries as bnd
 from profiles.geo.attribution import attribution_for
@@ -93,7 +93,7 @@ def import_reference(con: duckdb.DuckDBPyConnection, directory: Path | str, *, s
     """Replace the reference tables with what ``directory`` holds; rebuild the sites register."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise InputError(f"Reference folder not found: {directory} (set --from or MISPER_REFERENCE_DIR)")
+        raise InputError(f"Reference folder not found: {directory} (give another folder, or set MISPER_REFERENCE_DIR)")
     found, ignored = scan(directory)
     if not found:
         raise InputError(
@@ -123,8 +123,7 @@ def import_reference(con: duckdb.DuckDBPyConnection, directory: Path | str, *, s
         result.files.append((f.kind, rel, rows))
         return source_id
 
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         run_sql(con, "geo/ref_clear.sql")
         _import_boundaries(con, by_kind.get("boundary", []), add_source, result)
         index = bnd.AreaIndex(con)
@@ -141,11 +140,7 @@ def import_reference(con: duckdb.DuckDBPyConnection, directory: Path | str, *, s
         run_sql(con, "geo/ref_set_meta.sql", {"key": "reference_dir", "value": str(directory)})
         from profiles.geo.sites import build_sites_register
 
-        build_sites_register(con, settings, index=index, in_transaction=True)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        build_sites_register(con, settings, index=index)
     result.counts = {
         row["table_name"]: int(row["rows"]) for row in query_df(con, "geo/ref_counts.sql").to_dict("records")
     }

@@ -21,7 +21,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from profiles.config import Settings
-from profiles.db import query_df, registered, run_sql
+from profiles.db import query_df, registered, run_sql, transaction
 from profiles.geo.boundaries import AreaIndex
 from profiles.geo.crs import bng_to_wgs84
 from profiles.geo.normalise import normalise_text
@@ -39,13 +39,12 @@ def build_sites_register(
     settings: Settings,
     *,
     index: AreaIndex | None = None,
-    in_transaction: bool = False,
 ) -> int:
     """Replace the register rows of ``sites`` from ``ref_care_homes`` and ``ref_user_sites``.
 
     Candidate sites are kept. Site ids are stable across rebuilds: ``USR-<site_ref>`` for a
     user-listed site, ``CQC-<location id>`` (or ``CQC-<hash of name and postcode>``) for a
-    care home. Returns the number of register sites.
+    care home. Returns the number of register sites. One transaction (or part of the caller's).
     """
     homes = query_df(con, "geo/sites_from_care_homes.sql")
     users = query_df(con, "geo/sites_from_user_lists.sql")
@@ -77,9 +76,7 @@ def build_sites_register(
         sites[["site_id", "site_ref", "name", "address", "postcode", "easting", "northing"]]
         .astype(str).to_csv(index=False)
     )
-    if not in_transaction:
-        con.execute("begin transaction")
-    try:
+    with transaction(con):  # inside the reference import's transaction, joins it
         with registered(con, "_sites_in", sites):
             run_sql(con, "geo/sites_replace_register.sql")
         previous = query_df(con, "geo/ref_get_meta.sql", {"key": "sites_version"})
@@ -87,12 +84,6 @@ def build_sites_register(
             # matches against the old register are stale
             run_sql(con, "geo/cache_clear.sql")
         run_sql(con, "geo/ref_set_meta.sql", {"key": "sites_version", "value": version})
-        if not in_transaction:
-            con.execute("commit")
-    except BaseException:
-        if not in_transaction:
-            con.execute("rollback")
-        raise
     return len(sites)
 
 

@@ -18,12 +18,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from profiles import canonical
 from profiles.config import Settings
-from profiles.db import connect, registered, run_script
+from profiles.db import connect, registered, run_script, transaction
 from profiles.errors import InputError
 from profiles.ingest.mapping import Mapping, load_mapping
 from profiles.ingest.pseudonymise import person_keys_table
@@ -200,18 +198,6 @@ def staging_params(mapping: Mapping, spec: RecordSpec, settings: Settings, now: 
 # the load
 
 
-def _progress(enabled: bool) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-        disable=not enabled,
-    )
-
-
 def ingest_files(
     files: Sequence[str | Path],
     *,
@@ -220,7 +206,6 @@ def ingest_files(
     db_path: str | Path | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     now: datetime | None = None,
-    progress: bool = False,
 ) -> LoadResult:
     """Validate and load ``files`` as one load (one transaction) and reconcile every row."""
     settings = settings or Settings()
@@ -234,26 +219,22 @@ def ingest_files(
     for f in files:  # a missing file is named before anything starts
         if not Path(f).is_file():
             raise InputError(f"{f}: file not found" if not Path(f).is_dir() else f"{f}: is a folder, not a file")
-    with _progress(progress) as bar:
-        # 1. Read and map every file first: a refused file loads nothing.
-        task = bar.add_task("reading", total=len(files))
-        sources: list[tuple[SourceTable, pa.Table, list[str]]] = []
-        seen: set[str] = set()
-        for f in files:
-            source = read_source(Path(f), mapping_obj)
-            if str(source.path) in seen:
-                raise InputError(f"{source.path}: given twice in one load")
-            seen.add(str(source.path))
-            mapped, ignored = apply_mapping(source, mapping_obj, spec)
-            sources.append((source, mapped, ignored))
-            bar.advance(task)
+    # 1. Read and map every file first: a refused file loads nothing.
+    sources: list[tuple[SourceTable, pa.Table, list[str]]] = []
+    seen: set[str] = set()
+    for f in files:
+        source = read_source(Path(f), mapping_obj)
+        if str(source.path) in seen:
+            raise InputError(f"{source.path}: given twice in one load")
+        seen.add(str(source.path))
+        mapped, ignored = apply_mapping(source, mapping_obj, spec)
+        sources.append((source, mapped, ignored))
 
-        own_con = con is None
-        if own_con:
-            con = connect(db_path or settings.db_path)
-        steps = bar.add_task("validating and loading", total=4)
-        try:
-            con.execute("begin transaction")
+    own_con = con is None
+    if own_con:
+        con = connect(db_path or settings.db_path)
+    try:
+        with transaction(con):
             load_id = con.execute("select nextval('load_id_seq')").fetchall()[0][0]
             offset = 0
             tables = []
@@ -261,13 +242,10 @@ def ingest_files(
                 seq = pa.array(range(offset, offset + mapped.num_rows), pa.int64())
                 tables.append(mapped.append_column("__seq", seq))
                 offset += mapped.num_rows
-            raw_load = pa.concat_tables(tables)
-            con.register("raw_load", raw_load)
-            run_script(con, spec.staging_sql, staging_params(mapping_obj, spec, settings, now))
-            bar.advance(steps)
-            run_script(con, f"staging/current_{spec.table}.sql")
+            with registered(con, "raw_load", pa.concat_tables(tables)):
+                run_script(con, spec.staging_sql, staging_params(mapping_obj, spec, settings, now))
+            run_script(con, spec.current_sql)
             run_script(con, "staging/classify_load.sql", {"key_name": spec.key})
-            bar.advance(steps)
 
             ids = [
                 r[0]
@@ -275,9 +253,8 @@ def ingest_files(
                     "select distinct person_id from load_classified where load_outcome in ('loaded', 'updated')"
                 ).fetchall()
             ]
-            con.register("person_keys", person_keys_table(ids, pseudonym_key))
-            run_script(con, f"staging/merge_{spec.table}.sql", {"load_id": load_id, "now": now})
-            bar.advance(steps)
+            with registered(con, "person_keys", person_keys_table(ids, pseudonym_key)):
+                run_script(con, spec.merge_sql, {"load_id": load_id, "now": now})
 
             counts = _count(con, sources)
             for source, _, _ in sources:
@@ -295,22 +272,9 @@ def ingest_files(
                 _quarantine_malformed(con, load_id, spec.name, source)
             result = LoadResult(load_id, spec.name, mapping_obj.name, counts)
             _log(con, result, sources, now)
-            con.execute("commit")
-            bar.advance(steps)
-        except BaseException:
-            try:
-                con.execute("rollback")
-            except duckdb.Error:
-                pass
-            raise
-        finally:
-            for name in ("raw_load", "person_keys"):
-                try:
-                    con.unregister(name)
-                except duckdb.Error:
-                    pass
-            if own_con:
-                con.close()
+    finally:
+        if own_con:
+            con.close()
     if not all(f.balanced for f in result.files):  # pragma: no cover - guarded by tests
         raise InputError("reconciliation failed: rows read do not equal the rows accounted for")
     return result

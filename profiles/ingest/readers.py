@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from profiles.db import connect
 from profiles.errors import InputError
 from profiles.files import sha256_of
 from profiles.ingest.mapping import Mapping
@@ -163,8 +164,7 @@ def read_xlsx(path: Path) -> SourceTable:
 
 
 def read_parquet(path: Path) -> SourceTable:
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'Europe/London'")
+    con = connect()
     try:
         table = con.sql(
             "select columns(*)::varchar from read_parquet($path)", params={"path": str(path)}

@@ -25,6 +25,10 @@ class RecordSpec:
     columns: tuple[Column, ...]
     #: SQL file (under sql/) reading ``raw_load`` and returning typed columns + reasons.
     staging_sql: str
+    #: SQL file defining ``current_records`` (record_key, record_hash) from the table.
+    current_sql: str
+    #: SQL file merging ``load_classified`` into the table, keeping history.
+    merge_sql: str
     #: Groups of which at least one column must be present in the file (after mapping).
     one_of: tuple[tuple[str, ...], ...] = ()
 
@@ -56,6 +60,8 @@ RECORD_TYPES: dict[str, RecordSpec] = {
         key="incident_id",
         columns=canonical.COLUMNS,
         staging_sql="staging/stg_episodes.sql",
+        current_sql="staging/current_episodes.sql",
+        merge_sql="staging/merge_episodes.sql",
         one_of=(("date_of_birth", "age"),),
     ),
     "absence": RecordSpec(
@@ -65,5 +71,7 @@ RECORD_TYPES: dict[str, RecordSpec] = {
         key="absence_id",
         columns=ABSENCE_COLUMNS,
         staging_sql="staging/stg_absences.sql",
+        current_sql="staging/current_absences.sql",
+        merge_sql="staging/merge_absences.sql",
     ),
 }

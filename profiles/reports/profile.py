@@ -28,6 +28,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from profiles import progress
 from profiles.config import Settings
 from profiles.periods import Month
 from profiles.reports import charts, maps
@@ -940,10 +941,13 @@ def write_profile(
         out_dirs = {a: out_dir / a for a in audiences}
     else:
         out_dirs = {a: out_dir or default_out_dir(settings, month, a) for a in audiences}
+    step = progress.Stage("problem profile: measures, then each audience", total=1 + len(audiences))
     data = gather(con, settings, month)
+    step.advance()
     written = {}
     for audience in audiences:
         report = build_profile(data, audience, run_date)
         written[audience] = write_profile_files(report, data, out_dirs[audience], settings, con,
                                                 pdf=settings.reports.pdf if pdf is None else pdf)
+        step.advance()
     return written

@@ -21,7 +21,7 @@ import pyarrow as pa
 from profiles.sample import model as m
 from profiles.sample.episodes import CareAbsenceRows, zero_pad, join_text
 from profiles.sample.population import MINUTES_PER_DAY, PopulationContext, Persons, avoid_clock_changes, dst_hours
-from profiles.sample.reference import stable_fraction
+from profiles.sample.stable import stable_fraction
 from profiles.sample.shapes import RMS_TIME, CsvWriter, _format_time
 
 COLUMNS = ("absence_id", "person_id", "site_ref", "site_name", "started_at", "ended_at", "reported_to_police",

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from profiles.canonical import COLUMN_NAMES
-from profiles.errors import MisperError
+from profiles.errors import InvalidValue, MisperError
 from profiles.sample import model as m
 from profiles.sample.absences import write_absences
 from profiles.sample.defects import DefectLog, inject
@@ -58,15 +58,15 @@ class SampleOptions:
 
     def check(self) -> None:
         if not 1 <= self.incidents <= MAX_INCIDENTS:
-            raise SampleError(f"--incidents must be between 1 and {MAX_INCIDENTS:,} (got {self.incidents})")
+            raise InvalidValue("incidents", f"must be between 1 and {MAX_INCIDENTS:,} (got {self.incidents})")
         if not 1 <= self.years <= 50:
-            raise SampleError(f"--years must be between 1 and 50 (got {self.years})")
+            raise InvalidValue("years", f"must be between 1 and 50 (got {self.years})")
         if self.shape not in SHAPES:
-            raise SampleError(f"--shape must be one of {', '.join(SHAPES)} (got '{self.shape}')")
+            raise InvalidValue("shape", f"must be one of {', '.join(SHAPES)} (got '{self.shape}')")
         if not 0 <= self.defect_rate <= 0.2:
-            raise SampleError(f"--defect-rate must be between 0 and 0.2 (got {self.defect_rate})")
+            raise InvalidValue("defect_rate", f"must be between 0 and 0.2 (got {self.defect_rate})")
         if self.seed < 0:
-            raise SampleError(f"--seed must be zero or positive (got {self.seed})")
+            raise InvalidValue("seed", f"must be zero or positive (got {self.seed})")
 
 
 @dataclass

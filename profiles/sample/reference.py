@@ -12,7 +12,6 @@ is chosen by a stable hash of the record, and the extract holds exactly those re
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 import zipfile
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ import pandas as pd
 
 from profiles.errors import MisperError
 from profiles.sample import calibration as cal
+from profiles.sample.sites import synthesise_sites
+from profiles.sample.stable import stable_fraction
 
 #: Share of Greater Manchester postcodes the sample draws on (stable hash of the postcode).
 GM_POOL_FRACTION = 1 / 12
@@ -45,15 +46,6 @@ CENTRE_TYPES = ("City", "Town")
 
 class ReferenceDataError(MisperError):
     """The reference folder lacks what the sample generator needs."""
-
-
-def stable_fraction(keys: list[str] | pd.Series) -> np.ndarray:
-    """A number in [0, 1) per key, the same on every machine and Python version."""
-    return np.array(
-        [int.from_bytes(hashlib.blake2b(str(k).encode("utf-8"), digest_size=8).digest(), "big") / 2**64
-         for k in keys],
-        dtype=np.float64,
-    )
 
 
 # ---- finding files by shape ---------------------------------------------------------------
@@ -334,8 +326,6 @@ def load_geography(folder: Path) -> Geography:
         sites = read_user_sites(files.user_sites)
         from_file = True
     else:
-        from profiles.sample.sites import synthesise_sites
-
         sites = synthesise_sites(gm, gm_names, pc_place)
         from_file = False
     sites = _locate_sites(sites.sort_values("site_ref", ignore_index=True), cp, pts)

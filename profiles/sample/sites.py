@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from profiles.sample import calibration as cal
-from profiles.sample.reference import stable_fraction
+from profiles.sample.stable import stable_fraction
 
 SITES_SEED = 20231101
 
