@@ -65,14 +65,23 @@ def test_an_ad_hoc_ingest_runs_without_prefect_and_is_in_the_run_log_with_its_su
     assert shown.stdout.strip() == text.strip()
 
 
-def test_a_failed_ad_hoc_run_is_logged_as_failed_with_the_message_the_user_saw(tmp_path):
-    bad = tmp_path / "bad.csv"
-    bad.write_text("incident_id,person_id,reported_at,age,gender\nI1,P1,2026-10-01 10:00,15,male\n")
-    proc = _misper(tmp_path, "ingest", str(bad))
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+def test_a_failed_run_is_logged_as_failed_with_the_message_the_user_saw(tmp_path):
+    import yaml
+
+    from pipelines.flows.runs import ingest_extracts
+    from profiles.errors import InputError
+
+    config = tmp_path / "misper.yaml"
+    config.write_text(yaml.safe_dump({
+        "paths": {"db": str(tmp_path / "misper.duckdb")},
+        "sources": {"extracts": [{"name": "rms", "files": [str(tmp_path / "gone.csv")]}], "read_retries": 0},
+    }))
+    with pytest.raises(InputError) as failed:
+        ingest_extracts(config=str(config))
     (entry,) = runlog.read_runs(tmp_path / "misper.duckdb")
-    assert entry.state == "failed"
-    assert proc.stderr.strip() == f"error: {entry.error}"
+    assert (entry.flow, entry.mode, entry.state) == ("ingest-extracts", "direct", "failed")
+    assert entry.error == str(failed.value) and "file not found" in entry.error
+    assert entry.summaries == {}  # it failed before its summary
 
 
 def _session_members(sid: int) -> list[int]:

@@ -6,6 +6,7 @@ beside it (``<name>.attribution.txt``), so the CSV itself keeps its exact column
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from profiles.config import Settings
+from profiles.csvtext import decode_text, sniff_delimiter
 from profiles.errors import InputError, MisperError
 from profiles.geo.attribution import attribution_lines
 from profiles.geo.cascade import geocode_frame
@@ -48,19 +50,16 @@ def ensure_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> str 
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """A CSV as text columns (UTF-8, UTF-8 with BOM or cp1252; comma or semicolon)."""
+    """A CSV as text columns, read as ingestion reads one (profiles.csvtext: encodings by
+    byte-order mark, comma, semicolon, tab or pipe; a one-column file is valid)."""
     if not path.exists():
         raise InputError(f"{path}: file not found")
-    last: Exception | None = None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, sep=None,
-                               engine="python")
-        except UnicodeDecodeError as exc:
-            last = exc
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
-            raise InputError(f"{path}: cannot read as CSV: {exc}") from None
-    raise InputError(f"{path}: cannot decode as UTF-8 or cp1252: {last}")
+    try:
+        text, _ = decode_text(path.read_bytes(), path)
+        delimiter = sniff_delimiter(text.split("\n", 1)[0])
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
+        raise InputError(f"{path}: cannot read as CSV: {exc}") from None
 
 
 def write_with_attribution(frame: pd.DataFrame, path: Path, lines: list[str]) -> Path:
