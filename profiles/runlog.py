@@ -22,6 +22,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from profiles.db import pid_alive
 from profiles.errors import MisperError
 
 
@@ -151,15 +152,7 @@ def finish(entry: RunEntry, *, error: BaseException | None = None) -> None:
 
 
 def _alive(pid: int, host: str) -> bool:
-    if host != socket.gethostname():
-        return True  # cannot tell from here
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return host != socket.gethostname() or pid_alive(pid)  # another host's: cannot tell from here
 
 
 def read_runs(db_path: Path, *, last: int | None = None) -> list[RunEntry]:

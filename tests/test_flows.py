@@ -269,7 +269,8 @@ def test_an_error_inside_a_flow_reaches_the_user_as_one_line_and_stdout_stays_cl
     assert failed.exit_code == 2
     assert failed.stdout == ""
     assert failed.stderr.strip().splitlines() == [
-        f"error: {bad}: required column 'risk' (canonical 'risk') not found; nothing was loaded"
+        f"error: {bad}: required column 'risk' (canonical 'risk') not found; nothing was loaded;"
+        " the file's headers are 'incident_id', 'person_id', 'reported_at', 'age', 'gender'"
     ]
 
     loaded = runner.invoke(app, [*db, "ingest", str(good), "--json"])
