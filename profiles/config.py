@@ -33,6 +33,7 @@ import yaml
 from cronsim import CronSim, CronSimError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from profiles.disclosure import Audience
 from profiles.errors import MisperError
 
 #: The project's root folder (where sql/, templates/, config/ and data/ live).
@@ -40,8 +41,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: A key that is safe to publish because it only ever pseudonymises synthetic data.
 DEMO_PSEUDONYM_KEY = "DEMO-KEY-SYNTHETIC-DATA-ONLY-NOT-FOR-REAL-RECORDS"
-
-Audience = Literal["police", "partner", "public"]
 
 
 class _Section(BaseModel):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from profiles.reports.disclosure import check_columns
-from profiles.reports.objects import Audience, Report
+from profiles.disclosure import Audience, check_columns
+from profiles.reports.objects import Report
 from profiles.reports.profile import appendix, demand, findings, people, places
 from profiles.reports.profile.context import Context
 from profiles.reports.profile_data import ProfileData

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from profiles.config import Settings
-from profiles.reports.disclosure import SiteLabeller, disclose_table
-from profiles.reports.objects import Audience, Table
+from profiles.disclosure import Audience, SiteLabeller, disclose_table, withheld_for
+from profiles.reports.objects import Table
 from profiles.reports.profile_data import ProfileData
 
 
@@ -44,12 +44,12 @@ class Context:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "no"
         v = int(round(value))
-        if not self.police and 0 < v < self.threshold:
+        if self.small(v):
             return f"fewer than {self.threshold}"
         return f"{v:,}"
 
     def small(self, value: float | int | None) -> bool:
-        return value is not None and not self.police and 0 < value < self.threshold
+        return withheld_for(self.audience, value, self.settings)
 
     def site(self, site_id: object) -> str:
         """A site's name as this audience may see it."""
@@ -61,6 +61,11 @@ class Context:
         candidate = row.status != "register"
         return self.labeller.label(site_id, name=row.name, type="candidate" if candidate else row.type,
                                    lad_code=row.lad_code, sensitive=bool(row.sensitive) or candidate)
+
+    def sensitive_site(self, site_id: object) -> bool:
+        """A children's home (or other sensitive or unregistered site): its locality is never shown."""
+        row = self._sites.get(site_id) if isinstance(site_id, str) else None
+        return isinstance(site_id, str) and (row is None or bool(row.sensitive) or row.status != "register")
 
     def la(self, code: object) -> str:
         if code is None or (isinstance(code, float) and math.isnan(code)):

@@ -122,7 +122,8 @@ def breakdown(ctx: Context, dimension: str, id: str, caption: str) -> Table:
     return ctx.table(Table(
         id=id, caption=caption, data=data,
         count_columns=tuple(groups) + ("total", "individuals"),
-        additive_rows=not overlapping, total_column=None if overlapping else "total",
+        # a row's age groups add up to its total even when the categories overlap (issue 14.4)
+        additive_rows=True, total_column="total",
         row_columns=tuple(groups) + ("total",),
         derived={"share": "total"}, formats={"share": "percent"},
         labels={"category": "", "child": "Children", "adult": "Adults", "unknown": "Age unknown",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from profiles.disclosure import only_local_authority
 from profiles.reports import maps
 from profiles.reports.care_homes import summary_table
 from profiles.reports.objects import Figure, Section, Table
@@ -83,6 +84,7 @@ def sites(ctx: Context) -> Section:
     if ctx.police:
         cdata["centre_easting"] = cl["centre_easting"].to_numpy()
         cdata["centre_northing"] = cl["centre_northing"].to_numpy()
+    cdata = only_local_authority(cdata, [ctx.sensitive_site(s) for s in cl["main_site_id"]], ctx.audience)
     tables.append(ctx.table(Table(
         id="sites_clusters", caption=f"Clusters of go-missing locations, {months} months (DBSCAN)",
         data=cdata, count_columns=("incidents", "individuals"),

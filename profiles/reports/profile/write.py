@@ -12,8 +12,9 @@ from profiles.analysis.demand import YearOnYear
 from profiles import progress
 from profiles.config import Settings
 from profiles.periods import Month
-from profiles.reports.disclosure import check_files
-from profiles.reports.objects import AUDIENCES, Audience, Report
+from profiles.disclosure import AUDIENCES, Audience, check_files
+from profiles.files import published, publishing
+from profiles.reports.objects import Report
 from profiles.reports.output import write_manifest, write_table_csv
 from profiles.reports.profile.build import build_profile
 from profiles.reports.profile_data import ProfileData, gather
@@ -36,26 +37,25 @@ def default_out_dir(settings: Settings, month: Month, audience: Audience) -> Pat
 
 def write_profile_files(report: Report, data: ProfileData, out_dir: Path, settings: Settings,
                         con: duckdb.DuckDBPyConnection | None = None, *, pdf: bool = True) -> list[Path]:
-    """Write one audience's folder; the manifest comes last."""
+    """Write one audience's folder, published whole (``profiles.files.publishing``): a re-run
+    replaces the tables, never mixes two runs; the manifest comes last."""
+    with publishing(out_dir, replace=["tables/*.csv"]) as stage:
+        files = _write_profile_files(report, data, stage, settings, con, pdf=pdf)
+    return published(files, stage, out_dir)
+
+
+def _write_profile_files(report: Report, data: ProfileData, out_dir: Path, settings: Settings,
+                         con: duckdb.DuckDBPyConnection | None, *, pdf: bool) -> list[Path]:
     renderer = Renderer(settings)
-    out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / "problem_profile.html"
     html = renderer.write_html(report, html_path)
     summary_path = out_dir / "summary.html"
     renderer.write_html(report, summary_path, template="summary.html.j2")
     tables_dir = out_dir / "tables"
-    if tables_dir.exists():  # a re-run replaces the tables, never mixes two runs
-        for old in tables_dir.glob("*.csv"):
-            old.unlink()
     csvs = [write_table_csv(t, tables_dir) for t in report.tables]
     files = [html_path, summary_path, *csvs]
     if report.audience != "police" and con is not None:
-        try:
-            check_files(files, sensitive_values(con, data.month), report.audience)
-        except Exception:
-            for path in files:
-                path.unlink(missing_ok=True)
-            raise
+        check_files(files, sensitive_values(con, data.month), report.audience)
     if pdf:
         pdf_path = out_dir / "problem_profile.pdf"
         renderer.write_pdf(html, pdf_path)
