@@ -23,7 +23,12 @@ def module_files() -> dict[str, Path]:
 def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
     """The first-party modules ``name`` imports anywhere in its text (top level or not)."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    type_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If) and _is_type_checking(block.test)
+                 for stmt in block.body for n in ast.walk(stmt)}
+    for node in ast.walk(tree):
+        if id(node) in type_only:  # `if TYPE_CHECKING:` imports never run
+            continue
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name in modules)
         elif isinstance(node, ast.ImportFrom):
@@ -37,6 +42,11 @@ def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
                 target = f"{base}.{alias.name}"
                 found.add(target if target in modules else base)
     return {m for m in found if m in modules and m != name}
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
 def import_graph() -> dict[str, set[str]]:
@@ -82,28 +92,18 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_the_cycle_finder_sees_an_import_inside_a_function():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == [["a", "b", "c"]]
-    source = "def f():\n    from profiles.x import y\n"
+    source = "def f():\n    from profiles.x import y\nif TYPE_CHECKING:\n    from profiles.z import w\n"
     path = ROOT / "tests" / "_cycle_probe.py"
     try:
         path.write_text(source, encoding="utf-8")
-        assert imports_of("tests._cycle_probe", path, {"profiles.x": path}) == {"profiles.x"}
+        modules = {"profiles.x": path, "profiles.z": path}
+        assert imports_of("tests._cycle_probe", path, modules) == {"profiles.x"}
     finally:
         path.unlink()
 
 
-#: Cycles another slice of the work is removing (issue 9.4: the geocoding one is the
-#: performance work's). The test below fails once a cycle here is gone: then delete it here.
-BEING_REMOVED = [["profiles.geo.cascade", "profiles.geo.episodes"]]
-
-
 def test_no_module_of_profiles_or_pipelines_is_in_an_import_cycle():
-    assert [c for c in cycles(import_graph()) if c not in BEING_REMOVED] == []
-
-
-def test_a_cycle_listed_as_being_removed_still_exists():
-    found = cycles(import_graph())
-    gone = [c for c in BEING_REMOVED if c not in found]
-    assert gone == [], f"no longer a cycle, delete from BEING_REMOVED: {gone}"
+    assert cycles(import_graph()) == []
 
 
 def test_the_command_modules_never_import_the_entry_point():
