@@ -33,6 +33,7 @@ import yaml
 from cronsim import CronSim, CronSimError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from profiles.disclosure import Audience
 from profiles.errors import MisperError
 
 #: The project's root folder (where sql/, templates/, config/ and data/ live).
@@ -40,8 +41,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: A key that is safe to publish because it only ever pseudonymises synthetic data.
 DEMO_PSEUDONYM_KEY = "DEMO-KEY-SYNTHETIC-DATA-ONLY-NOT-FOR-REAL-RECORDS"
-
-Audience = Literal["police", "partner", "public"]
 
 
 class _Section(BaseModel):
@@ -393,6 +392,18 @@ class SourcesConfig(_Section):
     read_retry_delay_seconds: float = Field(30.0, ge=0)
 
 
+class DatabaseConfig(_Section):
+    """The DuckDB database file (profiles/db.py)."""
+
+    #: A second writer waits this long (retrying with back-off) for the database, then says
+    #: which command holds it.
+    lock_wait_s: float = Field(default=60.0, ge=0)
+    #: DuckDB's memory limit for a load (e.g. "1GB"); None = DuckDB's default (80 % of RAM).
+    memory_limit: str | None = None
+    #: DuckDB's worker threads; None = DuckDB's default (one per core).
+    threads: int | None = Field(default=None, ge=1)
+
+
 class DemoConfig(_Section):
     """`misper demo`: the monthly job on the bundled sample (dates fixed so reruns match)."""
 
@@ -407,6 +418,7 @@ class DemoConfig(_Section):
 class Settings(_Section):
     force: ForceConfig = Field(default_factory=ForceConfig)
     paths: PathsConfig = Field(default_factory=PathsConfig)
+    db: DatabaseConfig = Field(default_factory=DatabaseConfig)
     pseudonymisation: PseudonymisationConfig = Field(default_factory=PseudonymisationConfig)
     ingest: IngestConfig = Field(default_factory=IngestConfig)
     repeat: RepeatConfig = Field(default_factory=RepeatConfig)

@@ -4,15 +4,26 @@ SQL lives in ``sql/`` next to the code that runs it and is loaded by path. Value
 always travel as bound parameters (``$name``), never formatted into the text.
 The schema (``sql/schema/*.sql``, applied in name order) is idempotent.
 
+One process writes at a time (DuckDB's file lock). A second writer waits up to
+``db.lock_wait_s`` with back-off, then names the command that holds the database, from the
+holder record a writer leaves beside the file (``<db>.holder``). A damaged file is reported
+in one line with what to do: restore the last copy ``misper backup`` made.
+
 Timestamps are ``TIMESTAMPTZ`` and every connection works in Europe/London, so
 ``hour(reported_at)`` and ``date_trunc('month', reported_at)`` are local time.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import sys
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,7 +31,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from profiles.config import PROJECT_ROOT
+from profiles.config import PROJECT_ROOT, DatabaseConfig
 from profiles.errors import MisperError
 
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -52,29 +63,185 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(path.read_text(encoding="utf-8"))
 
 
+#: How to recover a damaged database (docs/reliability.md).
+RESTORE_ADVICE = (
+    "restore it from the last backup (`misper backup` makes one; copy it over the damaged file)"
+)
+
+
+def holder_path(db_path: str | Path) -> Path:
+    """Beside the database: which command last opened it for writing (pid, command, since)."""
+    p = Path(db_path)
+    return p.with_name(p.name + ".holder")
+
+
+def _record_holder(db_path: Path) -> None:
+    argv = [Path(sys.argv[0]).name, *sys.argv[1:2]] if sys.argv and sys.argv[0] else ["python"]
+    record = {"pid": os.getpid(), "command": " ".join(argv),
+              "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    try:
+        holder_path(db_path).write_text(json.dumps(record), encoding="utf-8")
+    except OSError:  # a read-only folder: the message will say less, nothing else changes
+        pass
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this machine with that id is running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def describe_holder(db_path: str | Path, message: str = "") -> str:
+    """Which process holds the database, as far as can be known."""
+    match = re.search(r"\(PID (\d+)\)", message)
+    pid = int(match.group(1)) if match else None
+    try:
+        record = json.loads(holder_path(db_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = None
+    if record and (pid is None or record.get("pid") == pid) and pid_alive(int(record.get("pid", 0))):
+        return f"`{record.get('command')}` (pid {record.get('pid')}, since {record.get('since')})"
+    if pid is not None:
+        return f"another process (pid {pid})"
+    return "another process"
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def _open(target: str, read_only: bool, lock_wait_s: float, config: dict) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, waiting with back-off while another process holds the file."""
+    deadline = time.monotonic() + lock_wait_s
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(target, read_only=read_only, config=config)
+        except duckdb.Error as exc:
+            if _is_lock_error(exc):
+                if time.monotonic() + delay <= deadline:
+                    time.sleep(delay)
+                    delay = min(delay * 2, 2.0)
+                    continue
+                raise DatabaseError(
+                    f"Database {target} is busy: held by {describe_holder(target, str(exc))};"
+                    f" waited {lock_wait_s:g} s (db.lock_wait_s). Try again when that command has finished."
+                ) from None
+            if "corrupt" in str(exc).lower() or "not a valid duckdb" in str(exc).lower():
+                raise DatabaseError(
+                    f"Database {target} is damaged ({str(exc).splitlines()[0]}): {RESTORE_ADVICE}."
+                ) from None
+            raise DatabaseError(f"Cannot open database {target}: {str(exc).splitlines()[0]}") from None
+
+
 def connect(
-    path: str | Path | None = None, *, read_only: bool = False
+    path: str | Path | None = None,
+    *,
+    read_only: bool = False,
+    lock_wait_s: float | None = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the database (``None`` or ``":memory:"`` for an in-memory one).
 
-    A writable connection applies the schema; a read-only one (rendering) does not.
+    A writable connection applies the schema; a read-only one (rendering) does not. Another
+    process holding the file is waited for up to ``lock_wait_s`` (default: the setting's
+    default, ``db.lock_wait_s``). Use as a context manager to close it at the block's end.
     """
     target = ":memory:" if path in (None, ":memory:") else str(path)
+    wait = DatabaseConfig().lock_wait_s if lock_wait_s is None else lock_wait_s
+    config: dict[str, Any] = {}
+    if memory_limit:  # DuckDB checks the value (e.g. "1GB") and refuses a bad one
+        config["memory_limit"] = str(memory_limit)
+    if threads:
+        config["threads"] = int(threads)
     if target != ":memory:":
         p = Path(target)
         if read_only and not p.exists():
             raise DatabaseError(f"Database not found: {p} (run `misper ingest` first)")
         p.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(target, read_only=read_only)
-    except duckdb.IOException as exc:
-        raise DatabaseError(f"Cannot open database {target}: {exc}") from None
+        con = _open(target, read_only, wait, config)
+        if not read_only:
+            _record_holder(p)
+    else:
+        try:
+            con = duckdb.connect(target, config=config)
+        except duckdb.Error as exc:
+            raise DatabaseError(f"Cannot open an in-memory database: {str(exc).splitlines()[0]}") from None
     con.execute(f"SET TimeZone = '{TIMEZONE}'")
     con.execute("SET enable_progress_bar = false")
-    if not read_only:
-        apply_schema(con)
-    install_macros(con)
+    try:
+        if not read_only:
+            apply_schema(con)
+        install_macros(con)
+    except duckdb.Error as exc:
+        con.close()
+        if "corrupt" in str(exc).lower():
+            raise DatabaseError(f"Database {target} is damaged ({str(exc).splitlines()[0]}): {RESTORE_ADVICE}.") from None
+        raise
     return con
+
+
+def check_database(path: str | Path, *, lock_wait_s: float | None = None, full: bool = False) -> None:
+    """Before a flow starts: the database (if it exists) opens and its catalog reads (cheap);
+    ``full`` also reads every column of every table (DuckDB checks each block's checksum).
+
+    Raises DatabaseError in one line (damaged: restore from the last backup; busy: who holds it).
+    """
+    p = Path(path)
+    if not p.exists():
+        return
+    con = connect(p, read_only=True, lock_wait_s=lock_wait_s)
+    try:
+        tables = [r[0] for r in con.execute(
+            "select table_name from duckdb_tables() where database_name = current_database()"
+            " and schema_name = 'main'").fetchall()]
+        for table in tables if full else ():
+            con.execute(f'select count(*) from (select * from "{table}") t').fetchall()
+    except duckdb.Error as exc:
+        raise DatabaseError(f"Database {p} is damaged ({str(exc).splitlines()[0]}): {RESTORE_ADVICE}.") from None
+    finally:
+        con.close()
+
+
+def backup_database(path: str | Path, out: str | Path | None = None, *, lock_wait_s: float | None = None) -> Path:
+    """A consistent copy of the database file: taken while holding the write lock (no other
+    process can change it meanwhile) after a checkpoint, written under a temporary name and
+    renamed, then read whole to check it. ``out``: a file, or a folder (no suffix) for a dated
+file ``<name>-<UTC time>.duckdb``; default the folder ``backups/`` beside the database."""
+    p = Path(path)
+    if not p.exists():
+        raise DatabaseError(f"Database not found: {p} (nothing to back up)")
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    name = f"{p.stem}-{stamp}{p.suffix or '.duckdb'}"
+    dest = Path(out) if out else p.parent / "backups"
+    if dest.is_dir() or not dest.suffix:  # a folder (made if need be): a dated file in it
+        dest = dest / name
+    if dest.resolve() == p.resolve():
+        raise DatabaseError(f"{dest}: a backup cannot overwrite the database itself")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(dest.name + ".partial")
+    con = connect(p, lock_wait_s=lock_wait_s)
+    try:
+        con.execute("checkpoint")
+        shutil.copyfile(p, partial)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(f"{dest}: cannot write the backup ({exc.strerror or exc})") from None
+    finally:
+        con.close()
+    try:
+        check_database(partial, full=True)
+    except DatabaseError:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, dest)
+    return dest
 
 
 def run_sql(

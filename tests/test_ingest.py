@@ -206,9 +206,9 @@ def test_reconciliation_accounts_for_every_row(tmp_path, db):
     with f.open("a") as fh:
         fh.write("I9,P9\n")                                  # too few fields
     r = load(f, db).as_json()
-    assert {k: r[k] for k in ("rows_read", "loaded", "updated", "unchanged", "quarantined", "duplicates")} == {
-        "rows_read": 7, "loaded": 1, "updated": 0, "unchanged": 0, "quarantined": 4, "duplicates": 2}
-    assert set(r) == {"rows_read", "loaded", "updated", "unchanged", "quarantined", "duplicates", "files"}
+    assert {k: r[k] for k in ("rows_read", "loaded", "updated", "unchanged", "stale", "quarantined", "duplicates")} == {
+        "rows_read": 7, "loaded": 1, "updated": 0, "unchanged": 0, "stale": 0, "quarantined": 4, "duplicates": 2}
+    assert set(r) == {"rows_read", "loaded", "updated", "unchanged", "stale", "quarantined", "duplicates", "files"}
     q = quarantined(db)
     assert set(q) == {3, 4, 5, 7}
     assert q[3] == ["incident_id: conflicting versions in this load ('I2' appears 2 times with different values)"]
@@ -310,16 +310,18 @@ def test_encodings_delimiters_and_file_types_give_the_same_episodes(tmp_path):
     utf8 = write_csv(tmp_path / "utf8.csv", rows)
     bom = write_csv(tmp_path / "bom.csv", rows, encoding="utf-8-sig")
     cp = write_csv(tmp_path / "cp1252.csv", rows, encoding="cp1252", delimiter=";")
+    utf16 = write_csv(tmp_path / "utf16.csv", rows, encoding="utf-16", delimiter="\t")
+    pipe = write_csv(tmp_path / "pipe.csv", rows, delimiter="|")
     frame = pd.DataFrame(rows)
     xlsx = tmp_path / "x.xlsx"
     frame.to_excel(xlsx, index=False)
     parquet = tmp_path / "x.parquet"
     frame.to_parquet(parquet, index=False)
     results = {}
-    for f in (utf8, bom, cp, xlsx, parquet):
+    for f in (utf8, bom, cp, utf16, pipe, xlsx, parquet):
         db = tmp_path / f"{f.suffix[1:]}-{f.stem}.duckdb"
         assert load(f, db).total("loaded") == 2, f
-        results[f.name] = episodes(db).drop(columns=["source_file"])
+        results[f.name] = episodes(db).drop(columns=["source_file", "version_at"])
     first = results.pop("utf8.csv")
     assert first.loc[0, "reason"] == "Left after row about £5 at café"
     for name, frame in results.items():
@@ -384,12 +386,29 @@ def test_the_namus_register_loads_with_every_row_accounted_for(tmp_path, db):
     path = require_shared("reference", "missing_persons_namus_us_deid", "namus_missing_persons_us_deidentified.csv")
     r = load(path, db, mapping="namus").as_json()
     assert r["rows_read"] == 25743
-    assert r["rows_read"] == r["loaded"] + r["updated"] + r["unchanged"] + r["quarantined"] + r["duplicates"]
+    assert r["rows_read"] == r["loaded"] + r["updated"] + r["unchanged"] + r["stale"] + r["quarantined"] + r["duplicates"]
     # age ranges and blank ages ("21 - 22 Years") have no single age: quarantined, not guessed
     assert r["quarantined"] == 43
     assert set(json.loads(json.dumps(quarantined(db))).keys())  # every quarantined row has its number
     again = load(path, db, mapping="namus").as_json()
     assert (again["loaded"], again["unchanged"]) == (0, r["loaded"])
+
+
+def test_the_texas_register_through_the_mapping_written_with_check(tmp_path, db):
+    """docs/mappings.md's worked example: the mapping it ends with loads all but the 5 known
+    impossible ages, and --check foresaw exactly that."""
+    from profiles.ingest.check import check_files
+    from tests.conftest import require_shared
+
+    path = require_shared("reference", "missing_persons_texas_charley_deid",
+                          "texas_missing_persons_charley_deidentified.csv")
+    report = check_files([path], "texas", Settings())
+    assert (report.rows, report.valid_rows) == (841, 836)
+    assert {c.column: c.passed for c in report.columns if c.passed < c.rows} == {"age": 836}
+    r = load(path, db, mapping="texas").as_json()
+    assert (r["rows_read"], r["loaded"], r["quarantined"]) == (841, 836, 5)
+    assert set(sum(quarantined(db).values(), [])) == {"age: implausible (3334)", "age: implausible (4243)",
+                                                      "age: implausible (4142)", "age: implausible (2324)"}
 
 
 def test_an_episode_weeded_under_retention_is_not_loaded_again(tmp_path, db):
@@ -411,3 +430,91 @@ def test_an_episode_weeded_under_retention_is_not_loaded_again(tmp_path, db):
     con = connect(db, read_only=True)
     assert con.execute("select raw from quarantine where record_key = 'OLD'").fetchone() == (None,)
     con.close()
+
+
+# ---------------------------------------------------------------------------------- versions
+
+
+def _set_mtime(path: Path, when: str) -> Path:
+    import os
+
+    t = datetime.fromisoformat(when).replace(tzinfo=timezone.utc).timestamp()
+    os.utime(path, (t, t))
+    return path
+
+
+def test_an_older_extract_never_reopens_a_found_episode(tmp_path, db):
+    # the found version comes from the newer extract; the older one (still missing, lower risk)
+    # arrives afterwards: it is stale, kept in history as stale, and the episode stays found
+    newer = _set_mtime(write_csv(tmp_path / "newer.csv", [row(found_at="2024-01-06 08:00", risk="high")]),
+                       "2024-01-07T06:00")
+    older = _set_mtime(write_csv(tmp_path / "older.csv", [row(found_at="", risk="low"), row(incident_id="I9")]),
+                       "2024-01-05T20:00")
+    load(newer, db)
+    r = load(older, db)
+    assert (r.total("stale"), r.total("updated"), r.total("loaded")) == (1, 0, 1)
+    assert r.as_json()["stale"] == 1 and r.as_json()["files"][0]["extracted_from"] == "the file's modification time"
+    assert "1 stale" in r.summary_text()
+    e = episodes(db).set_index("incident_id").loc["I1"]
+    assert e["risk"] == "high" and not pd.isna(e["found_at"])
+    con = connect(db, read_only=True)
+    assert con.execute("select risk, found_at, history_status, superseded_by_load from episode_history").fetchall() \
+        == [("low", None, "stale", 2)]
+    assert con.execute("select stale, loaded from load_log where load_id = 2").fetchone() == (1, 1)
+    assert con.execute("select count(*) from load_files where extracted_at is not null").fetchone() == (2,)
+    con.close()
+    # loading the newer extract again changes nothing; the stale version stays out
+    again = load(newer, db)
+    assert (again.total("unchanged"), again.total("updated")) == (1, 0)
+
+
+def test_the_date_in_a_file_name_outranks_its_modification_time(tmp_path, db):
+    newer = _set_mtime(write_csv(tmp_path / "rms_2024-02-01.csv", [row(found_at="2024-01-06 08:00")]),
+                       "2020-01-01T00:00")
+    older = _set_mtime(write_csv(tmp_path / "rms_20240110.csv", [row(found_at="")]), "2030-01-01T00:00")
+    load(newer, db)
+    r = load(older, db)
+    assert r.total("stale") == 1 and r.files[0].extracted_from == "the date in the file name"
+    assert not pd.isna(episodes(db).iloc[0]["found_at"])
+
+
+def test_a_modified_column_decides_per_row(tmp_path, db):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("name: m\nmodified_column: Last Updated\ndatetime_formats: ['%d/%m/%Y %H:%M']\n")
+    load(write_csv(tmp_path / "a.csv", [row(incident_id="I1", found_at="2024-01-06 08:00", **{"Last Updated": "06/01/2024 09:00"}),
+                                        row(incident_id="I2", found_at="", **{"Last Updated": "05/01/2024 11:00"})]),
+         db, mapping=str(mapping))
+    r = load(write_csv(tmp_path / "b.csv", [row(incident_id="I1", found_at="", **{"Last Updated": "05/01/2024 12:00"}),
+                                            row(incident_id="I2", found_at="2024-01-06 10:00", **{"Last Updated": "06/01/2024 10:00"}),
+                                            row(incident_id="I3", **{"Last Updated": "yesterday"})]),
+             db, mapping=str(mapping))
+    assert (r.total("stale"), r.total("updated"), r.total("quarantined")) == (1, 1, 1)
+    assert quarantined(db) == {3: ["modified time: not a date-time ('yesterday')"]}
+    assert episodes(db)["found_at"].notna().all()
+
+
+# ---------------------------------------------------------------------------------- text files
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path, db, encoding):
+    text = "incident_id,person_id,reported_at,age,gender,risk\nI1,P1,2024-01-05 10:00,15,female,medium\n"
+    raw = text.encode(encoding)
+    if encoding == "utf-16-be":
+        raw = b"\xfe\xff" + raw
+    path = tmp_path / "x.csv"
+    path.write_bytes(raw)
+    r = load(path, db)
+    assert r.total("loaded") == 1 and episodes(db).iloc[0]["risk"] == "medium"
+
+
+def test_a_one_column_file_is_a_file_and_letters_are_never_delimiters(tmp_path):
+    from profiles.csvtext import sniff_delimiter
+    from profiles.geo.files import read_table
+
+    assert sniff_delimiter("postcode") == ","
+    assert sniff_delimiter("a|b|c") == "|" and sniff_delimiter("a\tb") == "\t"
+    path = tmp_path / "pc.csv"
+    path.write_text("postcode\nBL5 3XX\nM1 1AA\n", encoding="utf-8")
+    frame = read_table(path)
+    assert list(frame.columns) == ["postcode"] and frame["postcode"].tolist() == ["BL5 3XX", "M1 1AA"]

@@ -87,8 +87,8 @@ def _load(con, load_id, started_at):
 
 def _open_version(con, incident_id, load_id):
     con.execute(
-        "insert into episode_history select * replace (null::timestamptz as found_at, $load as last_load_id), "
-        "$load + 1, now() from episodes where incident_id = $id",
+        "insert into episode_history by name select * replace (null::timestamptz as found_at, $load as last_load_id), "
+        "$load + 1 as superseded_by_load, now() as superseded_at from episodes where incident_id = $id",
         {"id": incident_id, "load": load_id},
     )
 

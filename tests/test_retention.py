@@ -46,7 +46,7 @@ def _episodes(con):
     )
     # Earlier versions (the episodes were first loaded while still open).
     con.execute(
-        "insert into episode_history select *, 2 as superseded_by_load, now() as superseded_at "
+        "insert into episode_history by name select *, 2 as superseded_by_load, now() as superseded_at "
         "from episodes where incident_id in ('OLD1', 'RECENT', 'OPEN')"
     )
     con.execute(

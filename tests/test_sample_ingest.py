@@ -27,7 +27,7 @@ def load(path: Path, mapping: str, con=None):
 
 def episodes(con):
     return con.execute("""
-        select * exclude (person_key, record_hash, first_load_id, last_load_id, source_file, source_row)
+        select * exclude (person_key, record_hash, first_load_id, last_load_id, source_file, source_row, version_at)
         from episodes order by incident_id""").fetchall()
 
 

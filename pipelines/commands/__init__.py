@@ -10,3 +10,4 @@ from pipelines.commands import sample  # noqa: F401
 from pipelines.commands import config  # noqa: F401
 from pipelines.commands import schedule  # noqa: F401
 from pipelines.commands import orchestration  # noqa: F401
+from pipelines.commands import database  # noqa: F401

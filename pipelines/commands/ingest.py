@@ -7,23 +7,37 @@ from pathlib import Path
 
 import typer
 
-from pipelines.cli_app import command, out, state
+from pipelines.cli_app import command, console, out, state
+from profiles.errors import InputError
 
 
 @command()
 def ingest(
     files: list[Path] = typer.Argument(..., help="Extract files: CSV, XLSX or Parquet."),
     mapping: str = typer.Option("canonical", "--mapping", help="Mapping name (config/mappings) or YAML path."),
+    check: bool = typer.Option(False, "--check", help="Validate against the mapping without loading: per column, the header used and the share of rows that pass."),
     as_json: bool = typer.Option(False, "--json", help="Print the reconciliation as JSON."),
 ) -> None:
     """Validate and load extracts; bad rows go to quarantine with every reason."""
-    from pipelines.commands.orchestration import run_flow
+    from profiles.ingest.check import check_files, preflight
 
-    (result,) = run_flow("ingest_extracts", files=[str(f) for f in files], mapping=mapping)
+    # before Prefect starts: a refused file or mapping costs under a second
+    notes = preflight(files, mapping, state.settings, state.db_path)
+    if check:
+        out.print(check_files(files, mapping, state.settings).text(), highlight=False, markup=False)
+        return
+    for note in notes:
+        console.print(f"note: {note}", highlight=False, markup=False)
+    from pipelines.commands.orchestration import run_flow
+    from pipelines.flows.runs import ingest_extracts
+
+    (result,) = run_flow(ingest_extracts, files=[str(f) for f in files], mapping=mapping)
     if as_json:
         typer.echo(json.dumps(result.as_json(), indent=2))  # plain JSON, never coloured
     else:
         out.print(result.summary_text(), highlight=False)
+    if result.all_quarantined:
+        raise InputError(result.refusal_line())
 
 
 @command()

@@ -6,6 +6,7 @@ beside it (``<name>.attribution.txt``), so the CSV itself keeps its exact column
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,10 +14,12 @@ import duckdb
 import pandas as pd
 
 from profiles.config import Settings
+from profiles.csvtext import decode_text, sniff_delimiter
 from profiles.errors import InputError, MisperError
+from profiles.files import write_csv, write_text
 from profiles.geo.attribution import attribution_lines
 from profiles.geo.cascade import geocode_frame
-from profiles.geo.episodes import require_reference
+from profiles.geo.episodes import geocoding_report, require_reference, unmatched_locations
 
 INPUT_COLUMNS = ("address", "postcode", "place", "easting", "northing", "site_ref")
 
@@ -48,26 +51,22 @@ def ensure_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> str 
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """A CSV as text columns (UTF-8, UTF-8 with BOM or cp1252; comma or semicolon)."""
+    """A CSV as text columns, read as ingestion reads one (profiles.csvtext: encodings by
+    byte-order mark, comma, semicolon, tab or pipe; a one-column file is valid)."""
     if not path.exists():
         raise InputError(f"{path}: file not found")
-    last: Exception | None = None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, sep=None,
-                               engine="python")
-        except UnicodeDecodeError as exc:
-            last = exc
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
-            raise InputError(f"{path}: cannot read as CSV: {exc}") from None
-    raise InputError(f"{path}: cannot decode as UTF-8 or cp1252: {last}")
+    try:
+        text, _ = decode_text(path.read_bytes(), path)
+        delimiter = sniff_delimiter(text.split("\n", 1)[0])
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
+        raise InputError(f"{path}: cannot read as CSV: {exc}") from None
 
 
 def write_with_attribution(frame: pd.DataFrame, path: Path, lines: list[str]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False)
+    write_csv(frame, path)
     if lines:
-        path.with_name(path.stem + ".attribution.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_text(path.with_name(path.stem + ".attribution.txt"), "\n".join(lines) + "\n")
     return path
 
 
@@ -98,8 +97,6 @@ def geocode_csv(con: duckdb.DuckDBPyConnection, input_path: Path, out_path: Path
 
 def write_unmatched(con: duckdb.DuckDBPyConnection, out_path: Path) -> FileResult:
     """The unmatched list (police-restricted: address text as recorded), with counts."""
-    from profiles.geo.episodes import unmatched_locations
-
     frame = unmatched_locations(con)
     write_with_attribution(frame, out_path, [])
     return FileResult(out_path, len(frame), {"incidents": int(frame["incidents"].sum()) if len(frame) else 0})
@@ -107,8 +104,6 @@ def write_unmatched(con: duckdb.DuckDBPyConnection, out_path: Path) -> FileResul
 
 def write_report(con: duckdb.DuckDBPyConnection, out_path: Path | None) -> pd.DataFrame:
     """Share of locations by method per role (and the unmatched rate); optionally to CSV."""
-    from profiles.geo.episodes import geocoding_report
-
     frame = geocoding_report(con)
     if out_path is not None:
         write_with_attribution(frame, out_path, attribution_lines(con))

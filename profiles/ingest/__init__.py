@@ -4,31 +4,37 @@
 (profiles/ingest/mapping.py), then types, validates, classifies and merges the whole load
 in SQL (sql/staging/) inside one transaction: a failure leaves the database as it was.
 
-Reconciliation: rows_read = loaded + updated + unchanged + quarantined + duplicates.
+Reconciliation: rows_read = loaded + updated + unchanged + stale + quarantined + duplicates.
+A row is stale when the database holds a newer version of its record (by the extract's own
+time, ``version_at``): it goes to history as stale and is never applied.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from profiles import canonical
+from profiles import canonical, progress
 from profiles.config import Settings
-from profiles.db import connect, registered, run_script, transaction
+from profiles.db import connect, registered, run_script, run_sql, transaction
 from profiles.errors import InputError
 from profiles.ingest.mapping import Mapping, load_mapping
 from profiles.ingest.pseudonymise import person_keys_table
 from profiles.ingest.readers import ROW_COLUMN, SourceTable, read_source
 from profiles.ingest.records import RECORD_TYPES, RecordSpec
 
-OUTCOMES = ("loaded", "updated", "unchanged", "quarantined", "duplicates")
+OUTCOMES = ("loaded", "updated", "unchanged", "stale", "quarantined", "duplicates")
+
+LONDON = ZoneInfo("Europe/London")
 
 #: Strptime formats always tried after ISO 8601 (the list passed to SQL is never empty).
 FALLBACK_DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
@@ -43,8 +49,11 @@ class FileCounts:
     loaded: int = 0
     updated: int = 0
     unchanged: int = 0
+    stale: int = 0
     quarantined: int = 0
     duplicates: int = 0
+    extracted_at: datetime | None = None
+    extracted_from: str = ""
     ignored_columns: list[str] = field(default_factory=list)
 
     @property
@@ -58,6 +67,20 @@ class LoadResult:
     record_type: str
     mapping: str
     files: list[FileCounts]
+    #: The commonest quarantine reasons of this load (problem, rows), most first.
+    top_reasons: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def all_quarantined(self) -> bool:
+        """Nothing of the load was usable: every row was quarantined (or a copy of one)."""
+        usable = sum(self.total(o) for o in ("loaded", "updated", "unchanged", "stale"))
+        return self.total("quarantined") > 0 and usable == 0
+
+    def refusal_line(self) -> str:
+        """One line for a load whose every row was quarantined: the top reasons."""
+        reasons = "; ".join(f"{problem} ({n:,})" for problem, n in self.top_reasons[:3])
+        return (f"every one of the {self.rows_read:,} rows of load {self.load_id} was quarantined;"
+                f" top reasons: {reasons} (`misper quarantine --load {self.load_id}`)")
 
     def total(self, outcome: str) -> int:
         return sum(getattr(f, outcome) for f in self.files)
@@ -70,7 +93,11 @@ class LoadResult:
         """Exactly the reconciliation keys, plus ``files``."""
         result = {"rows_read": self.rows_read, **{o: self.total(o) for o in OUTCOMES}}
         result["files"] = [
-            {k: v for k, v in asdict(f).items() if k != "ignored_columns"} for f in self.files
+            {
+                **{k: v for k, v in asdict(f).items() if k not in ("ignored_columns", "extracted_at")},
+                "extracted_at": f.extracted_at.isoformat() if f.extracted_at else None,
+            }
+            for f in self.files
         ]
         return result
 
@@ -79,19 +106,32 @@ class LoadResult:
         for f in self.files:
             lines.append(
                 f"  {f.file}: {f.rows_read:,} rows read = {f.loaded:,} loaded + {f.updated:,} updated"
-                f" + {f.unchanged:,} unchanged + {f.quarantined:,} quarantined + {f.duplicates:,} duplicates"
+                f" + {f.unchanged:,} unchanged + {f.stale:,} stale + {f.quarantined:,} quarantined"
+                f" + {f.duplicates:,} duplicates"
             )
+            if f.extracted_at:
+                lines.append(f"    extract taken {_local(f.extracted_at)} ({f.extracted_from})")
             if f.ignored_columns:
                 lines.append(f"    columns not used by the mapping: {', '.join(f.ignored_columns)}")
         if len(self.files) > 1:
             lines.append(
                 f"  total: {self.rows_read:,} read = {self.total('loaded'):,} loaded + "
                 f"{self.total('updated'):,} updated + {self.total('unchanged'):,} unchanged + "
-                f"{self.total('quarantined'):,} quarantined + {self.total('duplicates'):,} duplicates"
+                f"{self.total('stale'):,} stale + {self.total('quarantined'):,} quarantined + "
+                f"{self.total('duplicates'):,} duplicates"
+            )
+        if self.total("stale"):
+            lines.append(
+                f"  {self.total('stale'):,} stale row(s): the database holds a newer version of each;"
+                " kept in history as stale, not applied"
             )
         if self.total("quarantined"):
             lines.append("  quarantined rows and their reasons: `misper quarantine` (table quarantine)")
         return "\n".join(lines)
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
 
 
 # ---------------------------------------------------------------------------------------
@@ -102,57 +142,102 @@ def _text_column(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Arr
     return pc.if_else(pc.equal(pc.utf8_trim_whitespace(values), ""), pa.scalar(None, pa.string()), values)
 
 
-def apply_mapping(source: SourceTable, mapping: Mapping, spec: RecordSpec) -> tuple[pa.Table, list[str]]:
-    """The file as the record type's columns (text), plus __file and __row.
+def _headers_note(wanted: list[str], headers: list[str]) -> str:
+    """The file's headers, and the closest to what the mapping wanted."""
+    close: list[str] = []
+    lower = {h.lower(): h for h in headers}
+    for w in wanted:
+        close += [lower[c] for c in difflib.get_close_matches(w.strip().lower(), list(lower), n=3, cutoff=0.5)]
+    shown = ", ".join(f"'{h}'" for h in headers[:40]) + (f" and {len(headers) - 40} more" if len(headers) > 40 else "")
+    hint = f"closest: {', '.join(repr(c) for c in dict.fromkeys(close))}; " if close else ""
+    return f"{hint}the file's headers are {shown}"
 
-    Refuses the file (InputError naming file and column) when a required column is absent.
+
+@dataclass
+class ColumnPlan:
+    """Which of a file's headers feed each canonical column (the mapping applied to a header row)."""
+
+    sources: dict[str, list[str]]
+    constants: dict[str, str]
+    modified: str | None
+    ignored: list[str]
+
+
+def plan_columns(path: Path | str, headers: list[str], mapping: Mapping, spec: RecordSpec) -> ColumnPlan:
+    """Resolve the mapping against a file's headers (case-insensitive).
+
+    Refuses the file (InputError naming the file, the column, the file's headers and the
+    closest matches) when a mapped or required column is absent.
     """
-    by_lower = {h.lower(): h for h in source.headers}
-    n = source.table.num_rows
-    columns: dict[str, pa.ChunkedArray | pa.Array] = {}
-    used: set[str] = set()
-    present: set[str] = set()
+    by_lower = {h.lower(): h for h in headers}
+    sources: dict[str, list[str]] = {}
+    constants: dict[str, str] = {}
     for name in spec.column_names:
         if name in mapping.constants:
-            columns[name] = pa.repeat(pa.scalar(mapping.constants[name], pa.string()), n)
-            present.add(name)
+            constants[name] = mapping.constants[name]
             continue
         wanted = mapping.source_for(name)
-        headers = [wanted] if isinstance(wanted, str) else list(wanted)
-        found = [by_lower.get(h.strip().lower()) for h in headers]
-        if all(f is None for f in found):
+        want = [wanted] if isinstance(wanted, str) else list(wanted)
+        found = [by_lower[h.strip().lower()] for h in want if h.strip().lower() in by_lower]
+        if not found:
             if name in mapping.columns:
-                missing = ", ".join(f"'{h}'" for h in headers)
+                missing = ", ".join(f"'{h}'" for h in want)
                 raise InputError(
-                    f"{source.path}: column {missing} (mapped to '{name}' by mapping '{mapping.name}') not found"
+                    f"{path}: column {missing} (mapped to '{name}' by mapping '{mapping.name}') not found;"
+                    f" {_headers_note(want, headers)}"
                 )
-            columns[name] = pa.nulls(n, pa.string())
             continue
-        present.add(name)
-        parts = [source.table[f] for f in found if f is not None]
-        used.update(f for f in found if f is not None)
-        if len(parts) == 1:
-            columns[name] = parts[0]
-        else:
-            columns[name] = pc.binary_join_element_wise(
-                *[_text_column(p) for p in parts], ", ", null_handling="skip"
-            )
+        sources[name] = found
+    present = set(sources) | set(constants)
     for name in spec.required:
         if name not in present:
             src = mapping.source_for(name)
+            want = [src] if isinstance(src, str) else list(src)
             raise InputError(
-                f"{source.path}: required column '{src if isinstance(src, str) else ', '.join(src)}'"
-                f" (canonical '{name}') not found; nothing was loaded"
+                f"{path}: required column '{', '.join(want)}' (canonical '{name}') not found; nothing was loaded;"
+                f" {_headers_note(want, headers)}"
             )
     for group in spec.one_of:
         if not present.intersection(group):
             raise InputError(
-                f"{source.path}: needs one of the columns {', '.join(repr(g) for g in group)}; nothing was loaded"
+                f"{path}: needs one of the columns {', '.join(repr(g) for g in group)}; nothing was loaded;"
+                f" {_headers_note(list(group), headers)}"
             )
+    modified = None
+    if mapping.modified_column:
+        modified = by_lower.get(mapping.modified_column.strip().lower())
+        if modified is None:
+            raise InputError(
+                f"{path}: column '{mapping.modified_column}' (modified_column of mapping"
+                f" '{mapping.name}') not found; nothing was loaded;"
+                f" {_headers_note([mapping.modified_column], headers)}"
+            )
+    used = {h for hs in sources.values() for h in hs} | ({modified} if modified else set())
+    return ColumnPlan(sources, constants, modified, [h for h in headers if h not in used])
+
+
+def apply_mapping(source: SourceTable, mapping: Mapping, spec: RecordSpec) -> tuple[pa.Table, list[str]]:
+    """The file as the record type's columns (text), plus __modified, __extracted_at, __file
+    and __row. Refuses the file when a required column is absent (``plan_columns``)."""
+    plan = plan_columns(source.path, source.headers, mapping, spec)
+    n = source.table.num_rows
+    columns: dict[str, pa.ChunkedArray | pa.Array] = {}
+    for name in spec.column_names:
+        if name in plan.constants:
+            columns[name] = pa.repeat(pa.scalar(plan.constants[name], pa.string()), n)
+        elif name not in plan.sources:
+            columns[name] = pa.nulls(n, pa.string())
+        elif len(plan.sources[name]) == 1:
+            columns[name] = source.table[plan.sources[name][0]]
+        else:
+            columns[name] = pc.binary_join_element_wise(
+                *[_text_column(source.table[h]) for h in plan.sources[name]], ", ", null_handling="skip"
+            )
+    columns["__modified"] = source.table[plan.modified] if plan.modified else pa.nulls(n, pa.string())
+    columns["__extracted_at"] = pa.repeat(pa.scalar(source.extracted_at, pa.timestamp("us", tz="UTC")), n)
     columns["__file"] = pa.repeat(pa.scalar(str(source.path), pa.string()), n)
     columns[ROW_COLUMN] = source.table[ROW_COLUMN]
-    ignored = [h for h in source.headers if h not in used]
-    return pa.table(columns), ignored
+    return pa.table(columns), plan.ignored
 
 
 def _code_table(mapping: Mapping, column: str, aliases: dict[str, str] | None = None) -> list[dict[str, str]]:
@@ -198,6 +283,44 @@ def staging_params(mapping: Mapping, spec: RecordSpec, settings: Settings, now: 
 # the load
 
 
+Sources = list[tuple[SourceTable, pa.Table, list[str]]]
+
+
+def read_and_map(files: Sequence[str | Path], mapping: Mapping, spec: RecordSpec) -> Sources:
+    """Each file read and mapped onto the record type's columns (refused whole if it cannot be)."""
+    sources: Sources = []
+    seen: set[str] = set()
+    with progress.stage("reading extracts", total=len(files)) as step:
+        for f in files:
+            source = read_source(Path(f), mapping)
+            if str(source.path) in seen:
+                raise InputError(f"{source.path}: given twice in one load")
+            seen.add(str(source.path))
+            mapped, ignored = apply_mapping(source, mapping, spec)
+            sources.append((source, mapped, ignored))
+            step.advance()
+    return sources
+
+
+def load_table(sources: Sources) -> pa.Table:
+    """The mapped files as one table, ``__seq`` numbering the rows in load order."""
+    offset = 0
+    tables = []
+    for _, mapped, _ in sources:
+        seq = pa.array(range(offset, offset + mapped.num_rows), pa.int64())
+        tables.append(mapped.append_column("__seq", seq))
+        offset += mapped.num_rows
+    return pa.concat_tables(tables)
+
+
+def stage(con: duckdb.DuckDBPyConnection, raw_load: pa.Table, mapping: Mapping, spec: RecordSpec,
+          settings: Settings, now: datetime) -> None:
+    """The load (``load_table``) typed and validated in SQL into the temp table ``staged``
+    (spec.staging_sql)."""
+    with registered(con, "raw_load", raw_load):
+        run_script(con, spec.staging_sql, staging_params(mapping, spec, settings, now))
+
+
 def ingest_files(
     files: Sequence[str | Path],
     *,
@@ -220,41 +343,34 @@ def ingest_files(
         if not Path(f).is_file():
             raise InputError(f"{f}: file not found" if not Path(f).is_dir() else f"{f}: is a folder, not a file")
     # 1. Read and map every file first: a refused file loads nothing.
-    sources: list[tuple[SourceTable, pa.Table, list[str]]] = []
-    seen: set[str] = set()
-    for f in files:
-        source = read_source(Path(f), mapping_obj)
-        if str(source.path) in seen:
-            raise InputError(f"{source.path}: given twice in one load")
-        seen.add(str(source.path))
-        mapped, ignored = apply_mapping(source, mapping_obj, spec)
-        sources.append((source, mapped, ignored))
+    sources = read_and_map(files, mapping_obj, spec)
 
     own_con = con is None
     if own_con:
-        con = connect(db_path or settings.db_path)
+        con = connect(
+            db_path or settings.db_path,
+            lock_wait_s=settings.db.lock_wait_s,
+            memory_limit=settings.db.memory_limit,
+            threads=settings.db.threads,
+        )
     try:
-        with transaction(con):
+        with transaction(con), progress.stage("validating and loading", total=4) as step:
             load_id = con.execute("select nextval('load_id_seq')").fetchall()[0][0]
-            offset = 0
-            tables = []
-            for _, mapped, _ in sources:
-                seq = pa.array(range(offset, offset + mapped.num_rows), pa.int64())
-                tables.append(mapped.append_column("__seq", seq))
-                offset += mapped.num_rows
-            with registered(con, "raw_load", pa.concat_tables(tables)):
-                run_script(con, spec.staging_sql, staging_params(mapping_obj, spec, settings, now))
+            stage(con, load_table(sources), mapping_obj, spec, settings, now)
+            step.advance()
             run_script(con, spec.current_sql)
             run_script(con, "staging/classify_load.sql", {"key_name": spec.key})
+            step.advance()
 
             ids = [
                 r[0]
                 for r in con.execute(
-                    "select distinct person_id from load_classified where load_outcome in ('loaded', 'updated')"
+                    "select distinct person_id from load_classified where load_outcome in ('loaded', 'updated', 'stale')"
                 ).fetchall()
             ]
             with registered(con, "person_keys", person_keys_table(ids, pseudonym_key)):
                 run_script(con, spec.merge_sql, {"load_id": load_id, "now": now})
+            step.advance()
 
             counts = _count(con, sources)
             for source, _, _ in sources:
@@ -270,7 +386,8 @@ def ingest_files(
                         },
                     )
                 _quarantine_malformed(con, load_id, spec.name, source)
-            result = LoadResult(load_id, spec.name, mapping_obj.name, counts)
+            top = run_sql(con, "staging/quarantine_summary.sql", {"load_id": load_id}).fetchall()
+            result = LoadResult(load_id, spec.name, mapping_obj.name, counts, [(p, int(n)) for p, n in top])
             _log(con, result, sources, now)
     finally:
         if own_con:
@@ -284,7 +401,12 @@ def _count(con: duckdb.DuckDBPyConnection, sources) -> list[FileCounts]:
     rows = con.execute(
         "select __file, load_outcome, count(*) from load_classified group by all"
     ).fetchall()
-    by_file = {str(s.path): FileCounts(str(s.path), s.sha256, ignored_columns=ign) for s, _, ign in sources}
+    by_file = {
+        str(s.path): FileCounts(
+            str(s.path), s.sha256, extracted_at=s.extracted_at, extracted_from=s.extracted_from, ignored_columns=ign
+        )
+        for s, _, ign in sources
+    }
     for file, outcome, n in rows:
         key = "duplicates" if outcome == "duplicate" else outcome
         setattr(by_file[file], key, getattr(by_file[file], key) + n)
@@ -333,6 +455,8 @@ def _log(con, result: LoadResult, sources, now: datetime) -> None:
                 "file": f.file,
                 "sha256": f.sha256,
                 "bytes": sizes[f.file],
+                "extracted_at": f.extracted_at,
+                "extracted_from": f.extracted_from,
                 **{k: getattr(f, k) for k in ("rows_read", *OUTCOMES)},
             },
         )

@@ -9,6 +9,8 @@ A mapping is a YAML file (see docs/mappings.md)::
     timezone: Europe/London       # for times given without an offset
     datetime_formats: ["%d/%m/%Y %H:%M"]   # strptime formats tried in order; ISO 8601 always accepted
     date_formats: ["%d/%m/%Y"]
+    modified_column: Last Updated # optional: each row's last-modified time; a row older than
+                                  # the version held is stale (else the extract's own time)
     columns:                      # canonical column: source header (a list is joined with ", ")
       incident_id: Occurrence Ref
     constants:                    # canonical column: one value for every row
@@ -45,6 +47,7 @@ class Mapping:
     columns: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
+    modified_column: str = ""
     source: str = ""
 
     def source_for(self, canonical: str) -> str | tuple[str, ...]:
@@ -64,6 +67,7 @@ _KEYS = {
     "columns",
     "constants",
     "codes",
+    "modified_column",
 }
 
 
@@ -105,6 +109,7 @@ def parse_mapping(data: dict, *, source: str, known_columns: tuple[str, ...]) ->
         columns=columns,
         constants=constants,
         codes=codes,
+        modified_column=str(data.get("modified_column") or ""),
         source=source,
     )
 

@@ -1,6 +1,7 @@
 """Read extract files into all-text Arrow tables, keeping every row accounted for.
 
-CSV (UTF-8, UTF-8 with BOM or cp1252; comma, semicolon, tab or pipe), XLSX and Parquet.
+CSV (UTF-8, UTF-8 with BOM, UTF-16 or UTF-32 with BOM, or cp1252; comma, semicolon, tab or
+pipe, and nothing else: a one-column file is a valid file), XLSX and Parquet.
 Every value is read as text; typing and validation happen in SQL over the whole load.
 A CSV row with the wrong number of fields is not dropped: it is returned in
 ``malformed`` so that it goes to quarantine with its row number.
@@ -10,14 +11,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from profiles.csvtext import decode_text, sniff_delimiter
 from profiles.db import connect
 from profiles.errors import InputError
 from profiles.files import sha256_of
@@ -44,38 +49,13 @@ class SourceTable:
     table: pa.Table
     malformed: list[Malformed] = field(default_factory=list)
     encoding: str = ""
+    #: When the extract was taken, and how that is known (see ``extract_time``).
+    extracted_at: datetime | None = None
+    extracted_from: str = ""
 
     @property
     def rows_read(self) -> int:
         return self.table.num_rows + len(self.malformed)
-
-
-def _decode(raw: bytes, path: Path, encoding: str) -> tuple[str, str]:
-    """Text of the file and the encoding used ('auto' tries UTF-8, then cp1252)."""
-    if encoding.lower() not in ("auto", ""):
-        try:
-            return raw.decode(encoding).lstrip("\ufeff"), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise InputError(f"{path}: cannot be read as {encoding}: {exc}") from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            return raw[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: starts with a UTF-8 mark but is not UTF-8: {exc}") from None
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: neither UTF-8 nor cp1252 text: {exc}") from None
-
-
-def _sniff_delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
 
 
 def _check_headers(headers: list[str], path: Path) -> list[str]:
@@ -95,10 +75,10 @@ def read_csv(path: Path, mapping: Mapping) -> SourceTable:
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError(f"{path}: the file is empty")
-    text, encoding = _decode(raw, path, mapping.encoding)
+    text, encoding = decode_text(raw, path, mapping.encoding)
     del raw
     first_line = text.split("\n", 1)[0].rstrip("\r")
-    delimiter = _sniff_delimiter(first_line) if mapping.delimiter == "auto" else mapping.delimiter
+    delimiter = sniff_delimiter(first_line) if mapping.delimiter == "auto" else mapping.delimiter
     headers = _check_headers(next(csv.reader([first_line], delimiter=delimiter)), path)
     malformed: list[Malformed] = []
 
@@ -182,6 +162,38 @@ def read_parquet(path: Path) -> SourceTable:
     return SourceTable(path, "", 0, headers, table, [], "parquet")
 
 
+#: A date (and time) in a file name: ``rms_2025-03-31.csv``, ``rms_20250331T0600.csv``.
+_NAME_TIME = re.compile(
+    r"(?<!\d)(20\d\d)-?([01]\d)-?([0-3]\d)(?:[T_ -]?([0-2]\d)[:.-]?([0-5]\d)(?:[:.-]?([0-5]\d))?)?(?!\d)"
+)
+
+
+def extract_time(path: Path, timezone_name: str = "Europe/London") -> tuple[datetime, str]:
+    """When the extract was taken, from what the file itself says: a date (and time) in its
+    name (local time), else an XLSX workbook's creation time, else the file's modification
+    time. Returns the time (UTC) and how it was found."""
+    match = _NAME_TIME.search(path.name)
+    if match:
+        y, mo, d, h, mi, s = (int(g) if g else 0 for g in match.groups())
+        try:
+            local = datetime(y, mo, d, h, mi, s, tzinfo=ZoneInfo(timezone_name))
+            return local.astimezone(timezone.utc), "the date in the file name"
+        except ValueError:
+            pass
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            import openpyxl
+
+            created = openpyxl.load_workbook(path, read_only=True).properties.created
+        except Exception:  # noqa: BLE001 - unreadable properties: fall back to the file's time
+            created = None
+        if created is not None:
+            created = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
+            return created.astimezone(timezone.utc), "the workbook's creation time"
+    mtime = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    return mtime, "the file's modification time"
+
+
 def read_source(path: Path, mapping: Mapping) -> SourceTable:
     """Read one extract file; refuse it with a clear message if it cannot be read."""
     path = Path(path)
@@ -200,4 +212,5 @@ def read_source(path: Path, mapping: Mapping) -> SourceTable:
         raise InputError(f"{path}: unknown file type '{suffix}' (expected .csv, .xlsx or .parquet)")
     source.sha256 = sha256_of(path)
     source.size = path.stat().st_size
+    source.extracted_at, source.extracted_from = extract_time(path, mapping.timezone)
     return source

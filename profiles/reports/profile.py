@@ -30,10 +30,13 @@ import pandas as pd
 
 from profiles import progress
 from profiles.config import Settings
+from profiles.disclosure import (
+    AUDIENCES, Audience, SiteLabeller, check_columns, check_files, disclose_table, only_local_authority, withheld_for,
+)
+from profiles.files import published, publishing
 from profiles.periods import Month
 from profiles.reports import charts, maps
-from profiles.reports.disclosure import SiteLabeller, check_columns, check_files, disclose_table
-from profiles.reports.objects import AUDIENCES, Audience, Figure, KeyFinding, Report, Section, Table
+from profiles.reports.objects import Figure, KeyFinding, Report, Section, Table
 from profiles.reports.output import write_manifest, write_table_csv
 from profiles.reports.profile_data import ProfileData, gather
 from profiles.reports.render import Renderer, report_for
@@ -105,12 +108,12 @@ class Context:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "no"
         v = int(round(value))
-        if not self.police and 0 < v < self.threshold:
+        if self.small(v):
             return f"fewer than {self.threshold}"
         return f"{v:,}"
 
     def small(self, value: float | int | None) -> bool:
-        return value is not None and not self.police and 0 < value < self.threshold
+        return withheld_for(self.audience, value, self.settings)
 
     def site(self, site_id: object) -> str:
         """A site's name as this audience may see it."""
@@ -122,6 +125,11 @@ class Context:
         candidate = row.status != "register"
         return self.labeller.label(site_id, name=row.name, type="candidate" if candidate else row.type,
                                    lad_code=row.lad_code, sensitive=bool(row.sensitive) or candidate)
+
+    def sensitive_site(self, site_id: object) -> bool:
+        """A children's home (or other sensitive or unregistered site): its locality is never shown."""
+        row = self._sites.get(site_id) if isinstance(site_id, str) else None
+        return isinstance(site_id, str) and (row is None or bool(row.sensitive) or row.status != "register")
 
     def la(self, code: object) -> str:
         if code is None or (isinstance(code, float) and math.isnan(code)):
@@ -358,7 +366,8 @@ def _breakdown(ctx: Context, dimension: str, id: str, caption: str) -> Table:
     return ctx.table(Table(
         id=id, caption=caption, data=data,
         count_columns=tuple(groups) + ("total", "individuals"),
-        additive_rows=not overlapping, total_column=None if overlapping else "total",
+        # a row's age groups add up to its total even when the categories overlap (issue 14.4)
+        additive_rows=True, total_column="total",
         row_columns=tuple(groups) + ("total",),
         derived={"share": "total"}, formats={"share": "percent"},
         labels={"category": "", "child": "Children", "adult": "Adults", "unknown": "Age unknown",
@@ -499,6 +508,7 @@ def _sites(ctx: Context) -> Section:
     if ctx.police:
         cdata["centre_easting"] = cl["centre_easting"].to_numpy()
         cdata["centre_northing"] = cl["centre_northing"].to_numpy()
+    cdata = only_local_authority(cdata, [ctx.sensitive_site(s) for s in cl["main_site_id"]], ctx.audience)
     tables.append(ctx.table(Table(
         id="sites_clusters", caption=f"Clusters of go-missing locations, {months} months (DBSCAN)",
         data=cdata, count_columns=("incidents", "individuals"),
@@ -894,26 +904,25 @@ def default_out_dir(settings: Settings, month: Month, audience: Audience) -> Pat
 
 def write_profile_files(report: Report, data: ProfileData, out_dir: Path, settings: Settings,
                         con: duckdb.DuckDBPyConnection | None = None, *, pdf: bool = True) -> list[Path]:
-    """Write one audience's folder; the manifest comes last."""
+    """Write one audience's folder, published whole (``profiles.files.publishing``): a re-run
+    replaces the tables, never mixes two runs; the manifest comes last."""
+    with publishing(out_dir, replace=["tables/*.csv"]) as stage:
+        files = _write_profile_files(report, data, stage, settings, con, pdf=pdf)
+    return published(files, stage, out_dir)
+
+
+def _write_profile_files(report: Report, data: ProfileData, out_dir: Path, settings: Settings,
+                         con: duckdb.DuckDBPyConnection | None, *, pdf: bool) -> list[Path]:
     renderer = Renderer(settings)
-    out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / "problem_profile.html"
     html = renderer.write_html(report, html_path)
     summary_path = out_dir / "summary.html"
     renderer.write_html(report, summary_path, template="summary.html.j2")
     tables_dir = out_dir / "tables"
-    if tables_dir.exists():  # a re-run replaces the tables, never mixes two runs
-        for old in tables_dir.glob("*.csv"):
-            old.unlink()
     csvs = [write_table_csv(t, tables_dir) for t in report.tables]
     files = [html_path, summary_path, *csvs]
     if report.audience != "police" and con is not None:
-        try:
-            check_files(files, sensitive_values(con, data.month), report.audience)
-        except Exception:
-            for path in files:
-                path.unlink(missing_ok=True)
-            raise
+        check_files(files, sensitive_values(con, data.month), report.audience)
     if pdf:
         pdf_path = out_dir / "problem_profile.pdf"
         renderer.write_pdf(html, pdf_path)

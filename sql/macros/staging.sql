@@ -61,3 +61,8 @@ create or replace temp macro coords_in_gb(x, y) as
 create or replace temp macro map_code(v, m) as
     case when v is null then null
          else nullif(coalesce(map_from_entries(m)[lower(v)], lower(v)), '') end;
+
+-- The shape of a value, for showing a format without the value (digits 9, letters A):
+-- '31/12/2024 10:00' -> '99/99/9999 99:99'. Used by `misper ingest --check`.
+create or replace temp macro value_shape(v) as
+    left(regexp_replace(regexp_replace(trim(v), '[0-9]', '9', 'g'), '[^0-9\s[:punct:]]', 'A', 'g'), 30);

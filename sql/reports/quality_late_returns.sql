@@ -5,7 +5,7 @@
 -- Late: a load made more than $tolerance_hours after the person was found (found_at as
 -- now recorded) still carried the episode as open, i.e. an earlier version without
 -- found_at was written by a load that started after the return. hours_late is measured
--- to the last such load.
+-- to the last such load. Stale versions (older extracts loaded late, never applied) do not count.
 with
 
 open_versions as (
@@ -13,6 +13,7 @@ open_versions as (
     from episode_history h
     join load_log l on l.load_id = h.last_load_id
     where h.found_at is null
+      and h.history_status is distinct from 'stale'  -- an older extract loaded late, never applied
     group by h.incident_id
 )
 

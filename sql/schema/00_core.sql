@@ -125,3 +125,20 @@ create table if not exists absences (
 create table if not exists absence_history as
     select a.*, 0::integer as superseded_by_load, now()::timestamptz as superseded_at
     from absences a where false;
+
+-- Versions by the extract's own time (issue 14.1): each record keeps the time of the extract
+-- (or of its row's last-modified column) that gave its current version, and a load never
+-- replaces it with an older one. A stale row goes to history with history_status 'stale'.
+-- Added by ALTER so that a database made before them gains them.
+alter table episodes add column if not exists version_at timestamptz;
+alter table absences add column if not exists version_at timestamptz;
+alter table episode_history add column if not exists version_at timestamptz;
+alter table absence_history add column if not exists version_at timestamptz;
+-- 'superseded' (replaced by a newer version) | 'stale' (an older version, never applied)
+alter table episode_history add column if not exists history_status varchar default 'superseded';
+alter table absence_history add column if not exists history_status varchar default 'superseded';
+alter table load_log add column if not exists stale bigint default 0;
+alter table load_files add column if not exists stale bigint default 0;
+-- when the file's extract was taken, and how that is known (name, workbook, modification time)
+alter table load_files add column if not exists extracted_at timestamptz;
+alter table load_files add column if not exists extracted_from varchar;

@@ -1,11 +1,12 @@
--- Classify every row of a staged load: duplicate, quarantined, loaded, updated or unchanged.
+-- Classify every row of a staged load: duplicate, quarantined, loaded, updated, unchanged or stale.
 -- Grain: one row per input row (staged).
 -- Inputs: staged (from stg_<type>.sql: record_key, reasons, keep_raw, fingerprint, record_hash, __seq),
---         current_records (record_key, record_hash of what the database already holds).
+--         current_records (record_key, record_hash, version_at of what the database holds).
 -- Parameters: $key_name (the key column's name, for the message).
 -- Rules: a row repeating an earlier row of the same load exactly (same fingerprint) is a
 -- duplicate; rows of one load sharing a key but differing are all quarantined rather than
--- guessed between; a valid row is loaded (new key), unchanged (same hash) or updated.
+-- guessed between; a valid row is loaded (new key), unchanged (same hash), stale (different,
+-- but older by version_at than the version held: never applied) or updated.
 
 create or replace temp table load_classified as
 with ranked as (
@@ -36,6 +37,7 @@ select
         when c.record_key is not null or len(r.reasons) > 0 then 'quarantined'
         when cur.record_key is null then 'loaded'
         when cur.record_hash = r.record_hash then 'unchanged'
+        when r.version_at < cur.version_at then 'stale'
         else 'updated'
     end as load_outcome
 from ranked r

@@ -1,13 +1,14 @@
 -- Staging: type and validate one load of care providers' unauthorised absences.
 -- Grain: one row per input row (raw_load), valid or not.
--- Inputs: raw_load (absence columns as text, plus __file, __row, __seq).
+-- Inputs: raw_load (absence columns as text, plus __file, __row, __seq, __extracted_at, __modified).
 -- Parameters: $tz, $datetime_formats, $future_limit, $earliest, $map_flag.
--- Output: typed columns, reasons, keep_raw, fingerprint (raw values), record_hash (typed values).
+-- Output: version_at (the row's modified column, else __extracted_at), typed columns, reasons, keep_raw, fingerprint (raw values), record_hash (typed values).
 
 create or replace temp table staged as
 with cleaned as (
     select
-        __file, __row, __seq,
+        __file, __row, __seq, __extracted_at,
+        clean(__modified) as modified_raw,
         clean(absence_id) as absence_id_raw,
         clean(person_id) as person_id_raw,
         clean(site_ref) as site_ref_raw,
@@ -37,6 +38,8 @@ checked as (
     select
         t.*,
         list_filter([
+            case when modified_raw is not null and parse_ts(modified_raw, $datetime_formats, $tz) is null
+                 then printf('modified time: not a date-time (''%s'')', modified_raw) end,
             case when absence_id is null then 'absence_id: required' end,
             case when person_id is null then 'person_id: required' end,
             case when started_at_raw is null then 'started_at: required' end,
@@ -61,6 +64,8 @@ checked as (
 select
     __file, __row, __seq,
     absence_id as record_key,
+    -- the version's time: the row's modified column, else when the extract was taken
+    coalesce(parse_ts(modified_raw, $datetime_formats, $tz), __extracted_at) as version_at,
     reasons,
     true as keep_raw,
     md5(concat_ws(chr(31),

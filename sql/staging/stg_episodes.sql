@@ -1,21 +1,24 @@
 -- Staging: type and validate one load of the canonical incident extract.
 -- Grain: one row per input row (raw_load), valid or not.
 -- Inputs: raw_load (every canonical column as text after the mapping's renames, plus
---         __file, __row = data row number in its file, __seq = order in the load);
+--         __file, __row = data row number in its file, __seq = order in the load,
+--         __extracted_at = when the file's extract was taken, __modified = the row's own
+--         modified time as text when the mapping names a modified_column);
 --         weed_log (episodes weeded under the retention policy are not loaded again).
 -- Parameters: $tz, $datetime_formats, $date_formats, $future_limit (timestamptz),
 --   $earliest (date), $max_age, code lists ($gender_codes, $ethnicity_codes, $risk_codes,
 --   $missing_from_codes, $found_by_codes, $outcome_codes) and code tables
 --   ($map_gender, $map_ethnicity, $map_risk, $map_missing_from_type, $map_found_by,
 --   $map_outcome, $map_flag) as lists of {k, v} (keys lower case).
--- Output: typed columns, reasons (list of text; empty = valid), keep_raw (whether quarantine
+-- Output: version_at (the row's modified column, else __extracted_at), typed columns, reasons (list of text; empty = valid), keep_raw (whether quarantine
 --   may keep the row as read), fingerprint (of the raw
 --   values: equal fingerprints = exact duplicate rows), record_hash (of the typed values).
 
 create or replace temp table staged as
 with cleaned as (
     select
-        __file, __row, __seq,
+        __file, __row, __seq, __extracted_at,
+        clean(__modified) as modified_raw,
         clean(incident_id) as incident_id_raw,
         clean(person_id) as person_id_raw,
         clean(reported_at) as reported_at_raw,
@@ -134,6 +137,8 @@ checked as (
     select
         d.*,
         list_filter([
+            case when modified_raw is not null and parse_ts(modified_raw, $datetime_formats, $tz) is null
+                 then printf('modified time: not a date-time (''%s'')', modified_raw) end,
             -- required fields
             case when incident_id is null then 'incident_id: required' end,
             case when was_weeded then 'incident_id: weeded under the retention policy; not loaded again' end,
@@ -239,6 +244,8 @@ checked as (
 select
     __file, __row, __seq,
     incident_id as record_key,
+    -- the version's time: the row's modified column, else when the extract was taken
+    coalesce(parse_ts(modified_raw, $datetime_formats, $tz), __extracted_at) as version_at,
     reasons,
     not was_weeded as keep_raw,  -- a weeded episode's row is not kept again, even in quarantine
     md5(concat_ws(chr(31),
