@@ -36,8 +36,10 @@ test: install
 	$(BIN)/python -m pytest -m "not prefect"
 	$(BIN)/python -m pytest -m prefect -p no:xdist
 
+# misper at 30k, 120k and 1M episodes beside its anchors (docs/performance.md); not part of `make test`.
+# BENCH_ARGS=--national adds 3.5M; BENCH_ARGS="--sizes 30000" runs one size. The per-part benchmarks: bench/run.py.
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data/misper.duckdb data/misper.duckdb.wal out

@@ -26,7 +26,8 @@ from pathlib import Path
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
 
-from pipelines.flows import monthly_problem_profile, partner_shares, retention_review, ukmpu_annual_return
+from pipelines.flows.prefect_flows import monthly_problem_profile, partner_shares, retention_review, ukmpu_annual_return
+from pipelines.steps import PREFECT_ENTRY_MODULE
 from profiles.config import DEFAULT_CONFIG_PATH, ConfigError, Settings, load_settings
 from profiles.errors import MisperError
 
@@ -63,7 +64,7 @@ def force_deployments(config_path: Path | None, *, db: Path | None = None) -> li
     common = {"tags": ["misper", name], "entrypoint_type": EntrypointType.MODULE_PATH}
     monthly_params = {**params, "send": settings.schedule.monthly_send, "dry_run": settings.schedule.monthly_dry_run}
     retention_params = {**params, "dry_run": True}
-    return [
+    deployments = [
         monthly_problem_profile.to_deployment(
             name=name,
             schedules=[Cron(settings.schedule.monthly_profile_cron, timezone=tz, parameters=monthly_params)],
@@ -96,6 +97,9 @@ def force_deployments(config_path: Path | None, *, db: Path | None = None) -> li
             **common,
         ),
     ]
+    for d in deployments:  # a worker imports the Prefect flow itself, not the job that builds it
+        d.entrypoint = f"{PREFECT_ENTRY_MODULE}.{d.entrypoint.rsplit('.', 1)[1]}"
+    return deployments
 
 
 def build_deployments(config_paths: list[Path | None], *, db: Path | None = None) -> list[RunnerDeployment]:
@@ -126,8 +130,8 @@ def require_server() -> str:
     if not url:
         raise ServerError(
             "no Prefect server configured: start one (`prefect server start`) and set "
-            "PREFECT_API_URL=http://127.0.0.1:4200/api; the temporary server of ad hoc runs "
-            "would schedule nothing"
+            "PREFECT_API_URL=http://127.0.0.1:4200/api; ad hoc runs without a server "
+            "schedule nothing"
         )
     with get_client(sync_client=True) as client:
         problem = client.api_healthcheck()

@@ -1,6 +1,7 @@
-"""Prefect tasks: each wraps one function of ``profiles/`` or one I/O step.
+"""The steps (tasks) of the flows: each wraps one function of ``profiles/`` or one I/O step.
 
-Rules the flows rely on:
+A step runs as a Prefect task inside a Prefect flow run and as a plain call otherwise
+(pipelines/steps.py), with the same retries either way. Rules the flows rely on:
 
 - Retries only on I/O: finding and reading extracts, reading report bundles, sending
   email, publishing a run's summary. A retry happens only after an ``OSError`` that is not
@@ -10,7 +11,7 @@ Rules the flows rely on:
 - DuckDB has one writer: a task opens its own connection and closes it before it returns,
   so tasks that write run one after another in the flow's order; rendering and the
   headline figures open the database read-only.
-- Nothing is cached: a re-run always looks at the data again (``NO_CACHE``).
+- Nothing is cached: a re-run always looks at the data again (Prefect's ``NO_CACHE``).
 """
 
 from __future__ import annotations
@@ -19,35 +20,32 @@ import glob
 from datetime import date
 from pathlib import Path
 
-from prefect import task
-from prefect.artifacts import create_markdown_artifact
-from prefect.cache_policies import NO_CACHE
-
+from pipelines import steps
+from pipelines.steps import step
 from profiles.config import ExtractSource, Settings, load_settings
 from profiles.db import connect
 from profiles.errors import InputError, MisperError
 from profiles.periods import FinancialYear, Month
 
 
-def is_transient_io(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's callback signature
+def is_transient_io(exc: BaseException) -> bool:
     """Retry condition: an I/O error that may pass (never a MisperError: those are final)."""
-    exc = state.data if isinstance(state.data, BaseException) else state.result(raise_on_failure=False)
     return isinstance(exc, OSError) and not isinstance(exc, MisperError)
 
 
-IO_RETRY = {"retries": 2, "retry_delay_seconds": 10, "retry_condition_fn": is_transient_io}
+IO_RETRY = {"retries": 2, "retry_delay_seconds": 10, "retry_if": is_transient_io}
 
 
 # ---- configuration and extracts ----------------------------------------------------------
 
 
-@task(name="read configuration", cache_policy=NO_CACHE)
+@step(name="read configuration")
 def read_configuration(config: str | Path | None) -> Settings:
     """``profiles.config.load_settings``: the YAML (or defaults), checked."""
     return load_settings(config)
 
 
-@task(name="find extract files", cache_policy=NO_CACHE, **IO_RETRY)
+@step(name="find extract files", **IO_RETRY)
 def find_extract_files(source: ExtractSource, settings: Settings) -> list[Path]:
     """The files a configured source names (paths or glob patterns), sorted; each must exist."""
     found: list[Path] = []
@@ -65,7 +63,7 @@ def find_extract_files(source: ExtractSource, settings: Settings) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-@task(name="check extracts already loaded", cache_policy=NO_CACHE, **IO_RETRY)
+@step(name="check extracts already loaded", **IO_RETRY)
 def extracts_already_loaded(paths: list[Path], db_path: Path) -> dict[Path, int]:
     """Of ``paths``, those whose exact bytes a committed load read, with that load's id
     (the load log, sql/orchestration/loaded_extracts.sql)."""
@@ -79,7 +77,7 @@ def extracts_already_loaded(paths: list[Path], db_path: Path) -> dict[Path, int]
     return {path: by_sha[digest] for path, digest in digests.items() if digest in by_sha}
 
 
-@task(name="ingest extract", cache_policy=NO_CACHE, **IO_RETRY)
+@step(name="ingest extract", **IO_RETRY)
 def ingest_extract(files: list[Path], mapping: str, settings: Settings, db_path: Path):
     """``profiles.ingest.ingest_files``: validate and load the files as one load (one transaction)."""
     from profiles.ingest import ingest_files
@@ -90,7 +88,7 @@ def ingest_extract(files: list[Path], mapping: str, settings: Settings, db_path:
 # ---- geography ---------------------------------------------------------------------------
 
 
-@task(name="reference import if empty", cache_policy=NO_CACHE)
+@step(name="reference import if empty")
 def reference_if_empty(settings: Settings, db_path: Path) -> str | None:
     """``profiles.geo.files.ensure_reference``: import the reference folder when the database has none."""
     from profiles.geo.files import ensure_reference
@@ -99,7 +97,7 @@ def reference_if_empty(settings: Settings, db_path: Path) -> str | None:
         return ensure_reference(con, settings)
 
 
-@task(name="geocode new episodes", cache_policy=NO_CACHE)
+@step(name="geocode new episodes")
 def geocode_new_episodes(settings: Settings, db_path: Path):
     """``profiles.geo.episodes.geocode_episodes``: new or changed episodes only."""
     from profiles.geo.episodes import geocode_episodes
@@ -108,7 +106,7 @@ def geocode_new_episodes(settings: Settings, db_path: Path):
         return geocode_episodes(con, settings)
 
 
-@task(name="write the unmatched locations list", cache_policy=NO_CACHE, **IO_RETRY)
+@step(name="write the unmatched locations list", **IO_RETRY)
 def write_unmatched_list(db_path: Path, out_path: Path) -> Path:
     """``profiles.geo.files.write_unmatched``: locations no step could place, with counts (police)."""
     from profiles.geo.files import write_unmatched
@@ -117,7 +115,7 @@ def write_unmatched_list(db_path: Path, out_path: Path) -> Path:
         return write_unmatched(con, out_path).path
 
 
-@task(name="write the quarantine list", cache_policy=NO_CACHE, **IO_RETRY)
+@step(name="write the quarantine list", **IO_RETRY)
 def write_quarantine_list(db_path: Path, out_path: Path) -> Path:
     """``profiles.ingest.review.quarantine_report``: every quarantined row with its reasons (police)."""
     from profiles.ingest.review import quarantine_report
@@ -129,16 +127,7 @@ def write_quarantine_list(db_path: Path, out_path: Path) -> Path:
 # ---- analysis and reports (read-only) ----------------------------------------------------
 
 
-@task(name="headline figures", cache_policy=NO_CACHE)
-def headline_figures(settings: Settings, db_path: Path, month: Month):
-    """``profiles.analysis.demand.same_month_last_year``: the month against a year before."""
-    from profiles.analysis.demand import same_month_last_year
-
-    with connect(db_path, read_only=True) as con:
-        return same_month_last_year(con, settings, month)
-
-
-@task(name="analyse and render problem profile", cache_policy=NO_CACHE)
+@step(name="analyse and render problem profile")
 def render_profile(
     settings: Settings,
     db_path: Path,
@@ -147,15 +136,16 @@ def render_profile(
     audiences: tuple[str, ...],
     out_dir: Path | None,
     pdf: bool | None,
-) -> dict[str, list[Path]]:
-    """``profiles.reports.profile.write_profile``: measures once, one folder per audience."""
+):
+    """``profiles.reports.profile.write_profile``: measures once, one folder per audience;
+    returns the files and the headline figures the reports were built from."""
     from profiles.reports.profile import write_profile
 
     with connect(db_path, read_only=True) as con:
         return write_profile(con, settings, month, run_date, audiences=audiences, out_dir=out_dir, pdf=pdf)
 
 
-@task(name="render partner shares", cache_policy=NO_CACHE)
+@step(name="render partner shares")
 def render_shares(settings: Settings, db_path: Path, month: Month, run_date: date, out_dir: Path) -> list[Path]:
     """``profiles.reports.shares.write_shares``: per local authority CSV and cover, care-home summary."""
     from profiles.reports.shares import write_shares
@@ -164,7 +154,7 @@ def render_shares(settings: Settings, db_path: Path, month: Month, run_date: dat
         return write_shares(con, month, out_dir, settings, run_date)
 
 
-@task(name="render UKMPU return", cache_policy=NO_CACHE)
+@step(name="render UKMPU return")
 def render_ukmpu(
     settings: Settings, db_path: Path, year: FinancialYear, run_date: date, out_dir: Path, pdf: bool
 ) -> list[Path]:
@@ -178,7 +168,7 @@ def render_ukmpu(
 # ---- delivery ----------------------------------------------------------------------------
 
 
-@task(name="check report bundles", cache_policy=NO_CACHE, **IO_RETRY)
+@step(name="check report bundles", **IO_RETRY)
 def plan_delivery(settings: Settings, period: str, list_name: str | None):
     """``profiles.delivery.plan_period``: every list's bundle found and verified before any send."""
     from profiles.delivery import plan_period
@@ -186,7 +176,7 @@ def plan_delivery(settings: Settings, period: str, list_name: str | None):
     return plan_period(settings, period, list_name)
 
 
-@task(name="prepare SMTP", cache_policy=NO_CACHE)
+@step(name="prepare SMTP")
 def prepare_smtp(settings: Settings):
     """``profiles.delivery.smtp_transport``: credentials and TLS context, checked once."""
     from profiles.delivery import smtp_transport
@@ -194,7 +184,7 @@ def prepare_smtp(settings: Settings):
     return smtp_transport(settings)
 
 
-@task(name="deliver to a list", cache_policy=NO_CACHE, **IO_RETRY)
+@step(name="deliver to a list", **IO_RETRY)
 def deliver(delivery, settings: Settings, db_path: Path, transport, *, dry_run: bool, force: bool):
     """``profiles.delivery.deliver_one``: skip if sent, else send (or write the .eml), and log.
 
@@ -210,7 +200,7 @@ def deliver(delivery, settings: Settings, db_path: Path, transport, *, dry_run: 
 # ---- retention ---------------------------------------------------------------------------
 
 
-@task(name="retention policy", cache_policy=NO_CACHE)
+@step(name="retention policy")
 def retention_policy(settings: Settings, as_of: date):
     """``profiles.retention.weed_policy``: the policy as of a date (refuses a future date)."""
     from profiles.retention import weed_policy
@@ -218,7 +208,7 @@ def retention_policy(settings: Settings, as_of: date):
     return weed_policy(settings.retention, as_of)
 
 
-@task(name="retention weed", cache_policy=NO_CACHE)
+@step(name="retention weed")
 def retention_weed(policy, db_path: Path, *, dry_run: bool):
     """``profiles.retention.weed``: plan and apply (or, dry run, only plan) in one transaction."""
     from profiles.retention import weed
@@ -227,7 +217,7 @@ def retention_weed(policy, db_path: Path, *, dry_run: bool):
         return weed(con, policy, dry_run=dry_run)
 
 
-@task(name="write weed list", cache_policy=NO_CACHE, **IO_RETRY)
+@step(name="write weed list", **IO_RETRY)
 def write_weed_list(plan, path: Path) -> Path:
     """``profiles.retention.write_plan_csv``: the incidents a weed touches."""
     from profiles.retention import write_plan_csv
@@ -238,7 +228,8 @@ def write_weed_list(plan, path: Path) -> Path:
 # ---- the run's summary -------------------------------------------------------------------
 
 
-@task(name="publish run summary", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-def publish_summary(markdown: str, key: str, description: str):
-    """One Prefect Markdown artifact: the run's figures, files, warnings and deliveries."""
-    return create_markdown_artifact(markdown=markdown, key=key, description=description)
+@step(name="publish run summary", retries=2, retry_delay_seconds=5, retry_if=is_transient_io)
+def publish_summary(markdown: str, key: str, description: str) -> None:
+    """The run's figures, files, warnings and deliveries: into misper's run log, and a
+    Prefect Markdown artifact when the run is under Prefect."""
+    steps.publish(markdown, key, description)

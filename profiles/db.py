@@ -85,7 +85,8 @@ def _record_holder(db_path: Path) -> None:
         pass
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this machine with that id is running."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -103,7 +104,7 @@ def describe_holder(db_path: str | Path, message: str = "") -> str:
         record = json.loads(holder_path(db_path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         record = None
-    if record and (pid is None or record.get("pid") == pid) and _pid_alive(int(record.get("pid", 0))):
+    if record and (pid is None or record.get("pid") == pid) and pid_alive(int(record.get("pid", 0))):
         return f"`{record.get('command')}` (pid {record.get('pid')}, since {record.get('since')})"
     if pid is not None:
         return f"another process (pid {pid})"

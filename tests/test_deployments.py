@@ -63,7 +63,7 @@ def test_the_monthly_and_ukmpu_deployments_run_on_london_schedules_with_their_pa
     assert schedules(by_flow["partner-shares"]) == [] and schedules(by_flow["retention-review"]) == []
     assert by_flow["retention-review"].parameters == {**params, "dry_run": True}
     # a worker imports the flow by module path, wherever it runs
-    assert by_flow["monthly-problem-profile"].entrypoint == "pipelines.flows.runs.monthly_problem_profile"
+    assert by_flow["monthly-problem-profile"].entrypoint == "pipelines.flows.prefect_flows.monthly_problem_profile"
 
 
 def test_schedules_come_from_the_configuration(tmp_path):

@@ -127,16 +127,50 @@ def test_verbose_console_shows_failures_but_no_traceback_for_a_misper_error():
 
 
 def test_only_io_errors_that_are_not_misper_errors_are_retried():
-    from prefect.states import Failed
-
     from pipelines.tasks import IO_RETRY, is_transient_io, render_profile
 
-    assert is_transient_io(None, None, Failed(data=ConnectionResetError("share dropped")))
-    assert is_transient_io(None, None, Failed(data=PermissionError("locked by the copy")))
-    assert not is_transient_io(None, None, Failed(data=InputError("x.csv: file not found")))
-    assert not is_transient_io(None, None, Failed(data=ValueError("a wrong figure")))
+    assert is_transient_io(ConnectionResetError("share dropped"))
+    assert is_transient_io(PermissionError("locked by the copy"))
+    assert not is_transient_io(InputError("x.csv: file not found"))
+    assert not is_transient_io(ValueError("a wrong figure"))
     assert IO_RETRY["retries"] > 0
     assert render_profile.retries == 0  # analysis and rendering never retry
+
+
+def test_a_step_run_directly_retries_a_dropped_share_but_never_a_misper_error():
+    from pipelines.steps import step
+    from pipelines.tasks import is_transient_io
+
+    calls = []
+
+    @step(name="flaky read", retries=2, retry_delay_seconds=0, retry_if=is_transient_io)
+    def flaky(fail_with):
+        calls.append(fail_with)
+        if len(calls) < 3:
+            raise fail_with
+        return "read"
+
+    assert flaky(ConnectionResetError("share dropped")) == "read" and len(calls) == 3
+    calls.clear()
+    with pytest.raises(InputError):
+        flaky(InputError("x.csv: file not found"))
+    assert len(calls) == 1
+    calls.clear()
+    with pytest.raises(ConnectionResetError):
+        flaky.with_options(retries=1)(ConnectionResetError("still dropped"))
+    assert len(calls) == 2
+
+
+def test_the_prefect_task_of_a_step_keeps_its_retries_and_retries_only_io():
+    from prefect.states import Failed
+
+    from pipelines.tasks import ingest_extract, render_profile
+
+    task = ingest_extract.prefect
+    assert task.retries == 2 and task.name == "ingest extract"
+    assert task.retry_condition_fn(task, None, Failed(data=ConnectionResetError("share dropped")))
+    assert not task.retry_condition_fn(task, None, Failed(data=InputError("x.csv: file not found")))
+    assert render_profile.prefect.retries == 0
 
 
 def test_extract_files_are_found_by_path_or_pattern_in_order(tmp_path):
@@ -209,6 +243,13 @@ def test_ingest_flow_loads_new_extracts_in_order_and_skips_those_already_loaded(
     assert ingest_extracts(config=config) == []
     text = read_artifact("ingest-extracts")
     assert "already loaded (load 1), skipped" in text and "| new extracts | none |" in text
+    # the same run history as an ad hoc run's: misper's run log, with the artifact's text
+    from profiles import runlog
+
+    logged = runlog.read_runs(tmp_path / "misper.duckdb")
+    assert [(e.flow, e.mode, e.state) for e in logged] == [("ingest-extracts", "prefect", "completed")] * 3
+    assert all(e.prefect_run_id for e in logged)
+    assert logged[-1].summary_text("ingest-extracts") == text
 
 
 @pytest.mark.prefect
@@ -228,7 +269,8 @@ def test_an_error_inside_a_flow_reaches_the_user_as_one_line_and_stdout_stays_cl
     assert failed.exit_code == 2
     assert failed.stdout == ""
     assert failed.stderr.strip().splitlines() == [
-        f"error: {bad}: required column 'risk' (canonical 'risk') not found; nothing was loaded"
+        f"error: {bad}: required column 'risk' (canonical 'risk') not found; nothing was loaded;"
+        " the file's headers are 'incident_id', 'person_id', 'reported_at', 'age', 'gender'"
     ]
 
     loaded = runner.invoke(app, [*db, "ingest", str(good), "--json"])

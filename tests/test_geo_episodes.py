@@ -7,14 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from profiles.errors import InputError
-from profiles.geo.episodes import (
-    add_override,
-    geocode_episodes,
-    geocoding_report,
-    import_overrides,
-    remove_override,
-    unmatched_locations,
-)
+from profiles.geo.episodes import geocode_episodes, geocoding_report, unmatched_locations
+from profiles.geo.overrides import add_override, import_overrides, remove_override
 from tests.factories import add_episodes
 from tests.test_geo_world import build_world, world  # noqa: F401  (fixture)
 

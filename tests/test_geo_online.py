@@ -40,7 +40,7 @@ def test_online_step_only_sees_what_offline_steps_could_not_place_and_is_cached(
 
     from profiles.geo import cascade
 
-    monkeypatch.setattr(cascade, "_online_for",
+    monkeypatch.setattr(cascade, "online_for",
                         lambda s, c: online_step(s, fetch=fake_fetch, limiter=RateLimiter(0)))
     frame = pd.DataFrame({"postcode": ["M1 1AA", ""], "address": ["", "The Old Mill, Mill Lane"]})
     out = geocode_frame(con, frame, settings)

@@ -20,11 +20,12 @@ def send(
     list_name: str = typer.Option(None, "--list", help="Only this distribution list."),
 ) -> None:
     """Email each distribution list its audience's report for a period, and log it."""
-    from pipelines.commands.orchestration import flows, run_flow
+    from pipelines.commands.orchestration import run_flow
+    from pipelines.flows.runs import DeliveryFailed, send_reports
 
     try:
-        run = run_flow("send_reports", period=period.label, dry_run=dry_run, force=force, list_name=list_name)
-    except flows().DeliveryFailed as failed:
+        run = run_flow(send_reports, period=period, dry_run=dry_run, force=force, list_name=list_name)
+    except DeliveryFailed as failed:
         out.print(failed.run.summary_text(), highlight=False, markup=False, soft_wrap=True)
         console.print(f"[bold red]error:[/] {failed}", highlight=False)
         raise typer.Exit(3) from None
@@ -47,7 +48,8 @@ def weed(
 ) -> None:
     """Apply the retention policy: weed resolved episodes past review (never unresolved ones)."""
     from pipelines.commands.orchestration import run_flow
+    from pipelines.flows.runs import retention_review
 
-    result = run_flow("retention_review", as_of=as_of.isoformat(), dry_run=dry_run,
+    result = run_flow(retention_review, as_of=as_of.isoformat(), dry_run=dry_run,
                       csv_path=str(csv_path) if csv_path else None)
     out.print(result.summary_text(), highlight=False, markup=False, soft_wrap=True)

@@ -90,7 +90,7 @@ def override(
 ) -> None:
     """Enter an analyst's position for a location; it wins over everything on every run."""
     from profiles.errors import InputError
-    from profiles.geo.episodes import add_override, import_overrides, remove_override
+    from profiles.geo.overrides import add_override, import_overrides, remove_override
 
     con = connect(state.db_path)
     if from_file is not None:

@@ -29,8 +29,9 @@ def ingest(
     for note in notes:
         console.print(f"note: {note}", highlight=False, markup=False)
     from pipelines.commands.orchestration import run_flow
+    from pipelines.flows.runs import ingest_extracts
 
-    (result,) = run_flow("ingest_extracts", files=[str(f) for f in files], mapping=mapping)
+    (result,) = run_flow(ingest_extracts, files=[str(f) for f in files], mapping=mapping)
     if as_json:
         typer.echo(json.dumps(result.as_json(), indent=2))  # plain JSON, never coloured
     else:

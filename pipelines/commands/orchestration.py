@@ -1,10 +1,13 @@
-"""`misper demo`, `misper serve`, `misper deploy`, and how every command runs its flow.
+"""`misper demo`, `misper serve`, `misper deploy`, `misper runs`, and how every command runs its flow.
 
 Commands that do a flow's job (`ingest`, `profile`, `ukmpu`, `share`, `send`, `weed`)
-call :func:`run_flow`, so an ad hoc run and a scheduled run are one code path. Prefect
-is imported only then: Prefect's environment is set first (no analytics, a start timeout
-for slow machines, log lines at WARNING unless ``--verbose``), and Prefect's console
-output never carries a traceback for an error the CLI reports itself.
+call :func:`run_flow` with the flow itself, so an ad hoc run and a scheduled run are one
+code path. Without a Prefect server configured the flow runs directly in the command's
+process (pipelines/steps.py: no server to start, nothing left behind) and is recorded in
+misper's run log; with ``PREFECT_API_URL`` it runs under Prefect. Prefect is imported only
+then, after its environment is set (no analytics, log lines at WARNING unless
+``--verbose``), and its console output never carries a traceback for an error the CLI
+reports itself.
 """
 
 from __future__ import annotations
@@ -15,33 +18,36 @@ from typing import Any
 import typer
 
 from pipelines.cli_app import command, out, state
+from pipelines.flows import runs
+from pipelines.steps import Job, prefect_in_charge
 
 
-def flows():
-    """The flows module, imported after Prefect's environment is set for this invocation."""
+def prefect_environment() -> None:
+    """Prefect's environment for this invocation, set before Prefect is imported, and its
+    console quietened after (only when Prefect is in charge: a server is configured)."""
     from pipelines.flows.environment import prefect_defaults, quiet_console
 
     prefect_defaults(verbose=state.verbose)
-    from pipelines.flows import runs  # imports Prefect, which sets up its logging
+    import prefect  # noqa: F401 - sets up its logging, which quiet_console then adjusts
 
     quiet_console(verbose=state.verbose)
-    return runs
 
 
-def run_flow(name: str, **parameters: Any) -> Any:
-    """Run flow ``name`` of pipelines.flows with the global ``--config``/``--db``.
+def run_flow(flow: Job, **parameters: Any) -> Any:
+    """Run ``flow`` (a job of pipelines.flows.runs) with the global ``--config``/``--db``.
 
-    Without a Prefect server configured (``PREFECT_API_URL``) Prefect starts its temporary
-    local server for the run (about 10-25 s, once per process).
+    Without a Prefect server configured (``PREFECT_API_URL``) it runs directly, recorded in
+    the run log beside the database; with one, under Prefect.
     """
     from profiles.db import check_database  # with the flows: not on every command's start-up
 
-    # a damaged or busy database is said in one line before Prefect starts
+    # a damaged or busy database is said in one line before the flow starts
     check_database(state.db_path, lock_wait_s=state.settings.db.lock_wait_s)
-    module = flows()
+    if prefect_in_charge():
+        prefect_environment()
     parameters.setdefault("config", str(state.config_path) if state.config_path else None)
     parameters.setdefault("db", str(state.db_path))
-    return getattr(module, name)(**parameters)
+    return flow(**parameters)
 
 
 # ---- misper demo -------------------------------------------------------------------------
@@ -55,7 +61,7 @@ def demo() -> None:
     all three audiences, the partner shares, a dry-run send (.eml files in the outbox) and
     the UKMPU return, in one process. Running it again changes no data.
     """
-    run = run_flow("demo")
+    run = run_flow(runs.demo)
     out.print(demo_text(run, state.db_path), highlight=False, markup=False, soft_wrap=True)
 
 
@@ -106,10 +112,7 @@ def demo_text(run, db_path: Path) -> str:  # noqa: ANN001 - pipelines.flows.Demo
             lines.append(f"Emails (dry run, nothing sent): {len(emls)} .eml file(s) in {_rel(Path(emls[0]).parent)}")
         else:
             lines.append("Emails: no distribution lists configured (delivery.lists)")
-    lines.append(
-        "Run summaries (figures, files with SHA-256, deliveries): `prefect artifact ls`, "
-        "or `prefect server start` and http://127.0.0.1:4200/artifacts"
-    )
+    lines.append("Run summaries (figures, files with SHA-256, deliveries): `misper runs`")
     return "\n".join(lines)
 
 
@@ -138,7 +141,7 @@ def serve(
     Needs a real server (`prefect server start`, then PREFECT_API_URL); blocks until
     stopped (Ctrl-C pauses the schedules).
     """
-    flows()
+    prefect_environment()
     from pipelines.deployments import build_deployments, require_server, serve_deployments
 
     url = require_server()
@@ -156,7 +159,7 @@ def deploy(
     force_configs: list[Path] = FORCE_CONFIGS,
 ) -> None:
     """Register the deployments on a work pool; a worker (`prefect worker start --pool NAME`) runs them."""
-    flows()
+    prefect_environment()
     from pipelines.deployments import build_deployments, deploy_to_pool, require_server
 
     require_server()
@@ -179,4 +182,33 @@ def _schedule_text(deployment) -> str:  # noqa: ANN001 - RunnerDeployment
     return ", ".join(parts)
 
 
-__all__ = ["demo_text", "flows", "run_flow"]
+# ---- misper runs -------------------------------------------------------------------------
+
+
+@command(name="runs")
+def runs_command(
+    last: int = typer.Option(20, "--last", min=1, help="How many of the latest runs to list."),
+    show: str = typer.Option(None, "--show", help="Print this run's Markdown summary (its id, or the start of it)."),
+) -> None:
+    """The run log: every flow run on this database, ad hoc or scheduled, with its summary."""
+    from profiles import runlog
+
+    if show:
+        entry = runlog.find_run(state.db_path, show)
+        text = entry.summary_text()
+        out.print(text or f"run {entry.id}: {entry.state}, no summary published", highlight=False, markup=False)
+        return
+    entries = runlog.read_runs(state.db_path, last=last)
+    if not entries:
+        out.print(f"no runs recorded in {runlog.folder_for(state.db_path)}", highlight=False)
+        return
+    for e in entries:
+        took = f"{e.seconds:7.1f} s" if e.seconds is not None else "      -  "
+        nested = "  " if e.parent_id else ""
+        line = f"{e.started_at[:19]}Z  {e.id[:8]}  {e.state:<9} {took}  {e.mode:<7} {nested}{e.flow}"
+        if e.error:
+            line += f"  ({e.error})"
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+__all__ = ["demo_text", "prefect_environment", "run_flow"]

@@ -40,8 +40,9 @@ def ukmpu(
 ) -> None:
     """The UKMPU annual return: ukmpu_return.csv, .xlsx and .html (checked before writing)."""
     from pipelines.commands.orchestration import run_flow
+    from pipelines.flows.runs import ukmpu_annual_return
 
-    paths = run_flow("ukmpu_annual_return", year=year.first_day.year, run_date=_day(run_date).isoformat(),
+    paths = run_flow(ukmpu_annual_return, year=year, run_date=_day(run_date),
                      out_dir=str(out_dir) if out_dir else None, pdf=pdf)
     _print_written(paths)
 
@@ -54,8 +55,9 @@ def share(
 ) -> None:
     """Partner shares: per local authority, its children reported missing in the month (CSV + cover)."""
     from pipelines.commands.orchestration import run_flow
+    from pipelines.flows.runs import partner_shares
 
-    paths = run_flow("partner_shares", period=period.label, run_date=_day(run_date).isoformat(),
+    paths = run_flow(partner_shares, period=period, run_date=_day(run_date),
                      out_dir=str(out_dir) if out_dir else None)
     _print_written(paths)
 
@@ -72,11 +74,12 @@ def profile(
 ) -> None:
     """The monthly problem profile: HTML, PDF, tables/*.csv, summary.html and manifest.json per audience."""
     from pipelines.commands.orchestration import run_flow
-    from profiles.reports.objects import AUDIENCES
+    from pipelines.flows.runs import monthly_problem_profile
+    from profiles.disclosure import AUDIENCES
 
     audiences = (audience,) if audience else AUDIENCES
     # the monthly flow with only its rendering step: no ingest, geocoding, shares or email
-    run = run_flow("monthly_problem_profile", period=period.label, run_date=_day(run_date).isoformat(),
+    run = run_flow(monthly_problem_profile, period=period, run_date=_day(run_date),
                    audiences=list(audiences), out_dir=str(out_dir) if out_dir else None, pdf=pdf,
                    ingest=False, geocode=False, shares=False, send=False)
     written = run.profile

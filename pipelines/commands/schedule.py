@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from pipelines.cli_app import command, date_option, out, state
-from pipelines.commands.orchestration import FORCE_CONFIGS, _config_paths, flows
+from pipelines.commands.orchestration import FORCE_CONFIGS, _config_paths, prefect_environment
 from profiles.periods import LONDON
 
 
@@ -24,7 +24,7 @@ def schedule(
 
     With a Prefect server (PREFECT_API_URL) the runs are the server's; without one, the
     next runs are computed from the configuration and the last from the local outputs."""
-    flows()  # Prefect's environment, set once
+    prefect_environment()  # Prefect's environment, set once
     from prefect.settings import get_current_settings
 
     from pipelines.deployments import config_in_use, force_deployments, server_runs

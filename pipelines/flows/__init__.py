@@ -1,9 +1,9 @@
-"""Prefect flows of misper (defined in runs.py); tasks are in pipelines/tasks.py.
+"""The flows of misper (defined in runs.py as jobs, pipelines/steps.py); tasks are in
+pipelines/tasks.py; their Prefect flows, for deployments, in prefect_flows.py.
 
-Importing this package sets Prefect's environment defaults (environment.py: no analytics
-from the temporary server, a start timeout for slow machines) and does not import Prefect
-itself: the flows load on first use (``from pipelines.flows import monthly_problem_profile``),
-so the CLI can still choose the log level first.
+Importing this package sets Prefect's environment defaults (environment.py) and does not
+import Prefect itself: a flow run without a server never does, and under Prefect the CLI
+can still choose the log level first.
 """
 
 from pipelines.flows.environment import prefect_defaults

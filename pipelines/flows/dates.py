@@ -26,18 +26,24 @@ def run_date_for(text: str | date | None, *, scheduled: datetime | None = None) 
     return london_today()
 
 
-def month_for(period: str | None, run_date: date) -> Month:
-    """``period`` (YYYY-MM), or by default the month before the run date."""
+def month_for(period: Month | str | None, run_date: date) -> Month:
+    """``period`` (a Month, as the CLI passes it, or YYYY-MM, as a deployment's parameter
+    arrives), or by default the month before the run date."""
+    if isinstance(period, Month):
+        return period
     if period:
         return Month.parse(period)
     return Month.of(run_date.year, run_date.month).previous
 
 
-def financial_year_for(year: str | int | None, run_date: date) -> FinancialYear:
-    """``year`` (the April it starts), or by default the financial year that ended last.
+def financial_year_for(year: FinancialYear | str | int | None, run_date: date) -> FinancialYear:
+    """``year`` (a FinancialYear, or the April it starts), or by default the financial year
+    that ended last.
 
     Run in April 2026 (or any time up to 31 March 2027) the default is 2025/26.
     """
+    if isinstance(year, FinancialYear):
+        return year
     if year is not None and str(year).strip():
         return FinancialYear.parse(str(year))
     start = run_date.year - 1 if run_date.month >= 4 else run_date.year - 2

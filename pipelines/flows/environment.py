@@ -1,9 +1,10 @@
 """Prefect's environment for misper: set before Prefect is imported, and a quiet console.
 
-Ad hoc commands run their flow on Prefect's temporary local server (started on the first
-flow call of a process, about 10-25 s). It sends no analytics, and it gets three minutes
-to start so that a slow CI machine does not time out. Prefect's own log lines go to
-stderr; the CLI keeps them at WARNING unless ``--verbose``.
+Used when Prefect runs a flow (a server is configured, or a deployment's run): no
+analytics, and a start timeout that survives a slow CI machine should Prefect start a
+temporary server (the test harness does). Prefect's own log lines go to stderr; the CLI
+keeps them at WARNING unless ``--verbose``. Without a server, commands run their flows
+directly and never import Prefect (pipelines/steps.py).
 
 Nothing here imports Prefect at module level: it must run first.
 """

@@ -17,15 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from prefect import flow
-
 from pipelines import tasks
 from pipelines.flows.dates import financial_year_for, london_today, month_for, run_date_for
 from pipelines.flows.summary import RunSummary
+from pipelines.steps import job, scheduled_start
 from profiles.config import ExtractSource, Settings
+from profiles.disclosure import AUDIENCES
 from profiles.errors import MisperError
-
-AUDIENCES = ("police", "partner", "public")
+from profiles.periods import FinancialYear, Month
 
 
 class DeliveryFailed(MisperError):
@@ -67,15 +66,6 @@ def _db_path(settings: Settings, db: str | None) -> Path:
     return Path(db) if db else settings.db_path
 
 
-def _scheduled_start() -> datetime | None:
-    """When a deployment's run was scheduled (None for an ad hoc run)."""
-    from prefect.runtime import deployment, flow_run
-
-    if deployment.id is None:
-        return None
-    return flow_run.scheduled_start_time
-
-
 def _publish(summary: RunSummary, description: str) -> None:
     tasks.publish_summary(summary.markdown(), summary.key, description)
 
@@ -83,7 +73,7 @@ def _publish(summary: RunSummary, description: str) -> None:
 # ---- ingestion ---------------------------------------------------------------------------
 
 
-@flow(name="ingest-extracts")
+@job(name="ingest-extracts")
 def ingest_extracts(
     files: list[str] | None = None,
     mapping: str | None = None,
@@ -143,12 +133,12 @@ def _summarise_load(summary: RunSummary, result) -> None:  # noqa: ANN001 - Load
 # ---- the monthly problem profile ---------------------------------------------------------
 
 
-@flow(name="monthly-problem-profile")
+@job(name="monthly-problem-profile")
 def monthly_problem_profile(
-    period: str | None = None,
+    period: Month | str | None = None,
     config: str | None = None,
     db: str | None = None,
-    run_date: str | None = None,
+    run_date: date | str | None = None,
     ingest: bool = True,
     geocode: bool = True,
     audiences: list[str] | None = None,
@@ -169,7 +159,7 @@ def monthly_problem_profile(
     """
     settings = tasks.read_configuration(config)
     db_path = _db_path(settings, db)
-    day = run_date_for(run_date, scheduled=_scheduled_start())
+    day = run_date_for(run_date, scheduled=scheduled_start())
     month = month_for(period, day)
     run = MonthlyRun(period=month.label, run_date=day, db_path=db_path)
     summary = run.summary = RunSummary(
@@ -198,29 +188,24 @@ def monthly_problem_profile(
         summary.add_files("data-quality lists (police)", run.review_lists)
 
     # readers
-    run.profile = tasks.render_profile(
+    rendered = tasks.render_profile(
         settings, db_path, month, day, tuple(audiences or AUDIENCES), Path(out_dir) if out_dir else None, pdf
     )
+    run.profile, run.figures = rendered.files, rendered.headline  # the figures the reports show, measured once
     for audience, paths in run.profile.items():
         summary.add_files(f"profile ({audience})", paths)
-    run.figures = tasks.headline_figures(settings, db_path, month)
     _summarise_month(summary, run.figures)
     if shares:
-        run.shares = partner_shares(period=month.label, config=config, db=db, run_date=day.isoformat())
+        run.shares = partner_shares(period=month, config=config, db=db, run_date=day)
         summary.add_files("partner shares", run.shares)
 
     # delivery (writes the delivery log)
     failure: DeliveryFailed | None = None
     if send:
-        state = send_reports(period=month.label, config=config, db=db, dry_run=dry_run, force=force_send,
-                             return_state=True)
-        outcome = state.result(raise_on_failure=False)
-        if isinstance(outcome, DeliveryFailed):
-            failure, run.delivery = outcome, outcome.run
-        elif isinstance(outcome, BaseException):
-            raise outcome
-        else:
-            run.delivery = outcome
+        try:
+            run.delivery = send_reports(period=month, config=config, db=db, dry_run=dry_run, force=force_send)
+        except DeliveryFailed as failed:  # the run goes on to publish its summary, then fails
+            failure, run.delivery = failed, failed.run
         summary.block(run.delivery.markdown())
         if failure:
             summary.warn(str(failure))
@@ -242,19 +227,19 @@ def _summarise_month(summary: RunSummary, yoy) -> None:  # noqa: ANN001 - YearOn
 # ---- partner shares ----------------------------------------------------------------------
 
 
-@flow(name="partner-shares")
+@job(name="partner-shares")
 def partner_shares(
-    period: str | None = None,
+    period: Month | str | None = None,
     config: str | None = None,
     db: str | None = None,
-    run_date: str | None = None,
+    run_date: date | str | None = None,
     out_dir: str | None = None,
 ) -> list[Path]:
     """Per local authority, its children reported missing in the month (CSV + cover), and
     the care-home summary; ``out/share/<period>/`` by default."""
     settings = tasks.read_configuration(config)
     db_path = _db_path(settings, db)
-    day = run_date_for(run_date, scheduled=_scheduled_start())
+    day = run_date_for(run_date, scheduled=scheduled_start())
     month = month_for(period, day)
     target = Path(out_dir) if out_dir else settings.output_dir / "share" / month.label
     paths = tasks.render_shares(settings, db_path, month, day, target)
@@ -269,9 +254,9 @@ def partner_shares(
 # ---- delivery ----------------------------------------------------------------------------
 
 
-@flow(name="send-reports")
+@job(name="send-reports")
 def send_reports(
-    period: str,
+    period: Month | str,
     config: str | None = None,
     db: str | None = None,
     dry_run: bool = False,
@@ -284,11 +269,10 @@ def send_reports(
     ``force``). Failed messages are logged and raise ``DeliveryFailed`` after the rest went.
     """
     from profiles.delivery import DeliveryRun
-    from profiles.periods import Month
 
     settings = tasks.read_configuration(config)
     db_path = _db_path(settings, db)
-    label = Month.parse(period).label
+    label = (period if isinstance(period, Month) else Month.parse(period)).label
     deliveries = tasks.plan_delivery(settings, label, list_name)
     transport = None if dry_run else tasks.prepare_smtp(settings)
     run = DeliveryRun(period=label, dry_run=dry_run)
@@ -310,12 +294,12 @@ def send_reports(
 # ---- the UKMPU annual return -------------------------------------------------------------
 
 
-@flow(name="ukmpu-annual-return")
+@job(name="ukmpu-annual-return")
 def ukmpu_annual_return(
-    year: int | None = None,
+    year: FinancialYear | int | None = None,
     config: str | None = None,
     db: str | None = None,
-    run_date: str | None = None,
+    run_date: date | str | None = None,
     out_dir: str | None = None,
     pdf: bool = False,
 ) -> list[Path]:
@@ -323,7 +307,7 @@ def ukmpu_annual_return(
     database as it stands; ``out/ukmpu/<year>/`` by default."""
     settings = tasks.read_configuration(config)
     db_path = _db_path(settings, db)
-    day = run_date_for(run_date, scheduled=_scheduled_start())
+    day = run_date_for(run_date, scheduled=scheduled_start())
     fy = financial_year_for(year, day)
     target = Path(out_dir) if out_dir else settings.output_dir / "ukmpu" / str(fy.first_day.year)
     paths = tasks.render_ukmpu(settings, db_path, fy, day, target, pdf)
@@ -337,7 +321,7 @@ def ukmpu_annual_return(
 # ---- retention ---------------------------------------------------------------------------
 
 
-@flow(name="retention-review")
+@job(name="retention-review")
 def retention_review(
     as_of: str | None = None,
     config: str | None = None,
@@ -373,7 +357,7 @@ def retention_review(
 # ---- the demo ----------------------------------------------------------------------------
 
 
-@flow(name="misper-demo")
+@job(name="misper-demo")
 def demo(config: str | None = None, db: str | None = None) -> DemoRun:
     """The monthly job on the bundled sample for ``demo.period`` (a dry-run send: .eml files
     in the outbox), and the UKMPU return for ``demo.ukmpu_year``; dates fixed by ``demo``

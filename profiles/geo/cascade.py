@@ -36,6 +36,8 @@ from profiles.db import query_df, registered, run_sql
 from profiles.geo.boundaries import AreaIndex
 from profiles.geo.crs import bng_to_wgs84, classify_coordinates, decimals_precision_m, wgs84_to_bng
 from profiles.geo.normalise import normalise_one, prepare_inputs
+from profiles.geo.overrides import apply_overrides
+from profiles.geo.sites import match_sites, register_frame
 
 #: Columns of a step's result.
 STEP_COLUMNS = ["easting", "northing", "method", "confidence", "precision_m", "site_id", "matched_text"]
@@ -76,8 +78,6 @@ class GeoContext:
 
     @property
     def sites(self) -> pd.DataFrame:
-        from profiles.geo.sites import register_frame
-
         return self.get("sites", lambda: register_frame(self.con))
 
     @property
@@ -132,8 +132,6 @@ def step_coordinates(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
 
 def step_site(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
     """A known site: ``site_ref``, or fuzzy name/address (+ postcode) against the register."""
-    from profiles.geo.sites import match_sites
-
     todo = inputs[inputs["site_ref"].ne("") | inputs["address"].ne("")]
     if todo.empty:
         return _empty()
@@ -184,18 +182,37 @@ def _place_phrases(place: str, parts: str) -> list[tuple[str, set[str]]]:
     return [(p, context - set(p.split())) for p in dict.fromkeys(phrases)]
 
 
-def _choose_place(cands: pd.DataFrame, context: set[str], pfa: str) -> tuple[pd.Series, bool]:
-    """The most likely of several places of one name, and whether it stays ambiguous."""
-    if len(cands) == 1:
-        return cands.iloc[0], False
-    in_force = (cands["force_area"] == pfa).to_numpy()
-    ctx_hit = np.array([bool(context & c) for c in cands["context"]])
-    score = (in_force * 100 + ctx_hit * 50 + (cands["source"] == "os_open_names").to_numpy() * 10
-             + cands["type_rank"].to_numpy())
+@dataclass
+class _PlaceColumns:
+    """The gazetteer's columns as arrays, for choosing among places of one name in a loop."""
+
+    in_force: np.ndarray
+    from_open_names: np.ndarray
+    type_rank: np.ndarray
+    easting: np.ndarray
+    northing: np.ndarray
+    context: list
+
+    @classmethod
+    def of(cls, places: pd.DataFrame, pfa: str) -> "_PlaceColumns":
+        return cls(places["force_area"].eq(pfa).fillna(False).to_numpy(bool),
+                   places["source"].eq("os_open_names").fillna(False).to_numpy(bool),
+                   places["type_rank"].to_numpy(float), places["easting"].to_numpy(float),
+                   places["northing"].to_numpy(float), list(places["context"]))
+
+
+def _choose_place(pos: np.ndarray, context: set[str], cols: _PlaceColumns) -> tuple[int, bool]:
+    """The most likely of several places of one name (its row position in the gazetteer),
+    and whether the choice stays ambiguous."""
+    if len(pos) == 1:
+        return int(pos[0]), False
+    in_force = cols.in_force[pos]
+    ctx_hit = np.array([bool(context & cols.context[p]) for p in pos])
+    score = in_force * 100 + ctx_hit * 50 + cols.from_open_names[pos] * 10 + cols.type_rank[pos]
     top = int(score.argmax())
-    best = cands.iloc[top]
+    best = int(pos[top])
     rivals = (score >= score[top] - 10) & (in_force == in_force[top])
-    far = np.hypot(cands["easting"].to_numpy() - best["easting"], cands["northing"].to_numpy() - best["northing"]) > 3000
+    far = np.hypot(cols.easting[pos] - cols.easting[best], cols.northing[pos] - cols.northing[best]) > 3000
     return best, bool((rivals & far).any())
 
 
@@ -206,7 +223,7 @@ def step_place(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
     or county the address mentions, then OS Open Names over GeoNames, then the larger
     settlement. A misspelt name is matched (rapidfuzz, score >= 92) against the force's
     own places only. Confidence drops when the choice stays ambiguous or lies outside
-    the force.
+    the force. Each distinct phrase is looked up once, and each (phrase, context) chosen once.
     """
     todo = inputs[inputs["place"].ne("") | inputs["parts"].ne("")]
     if todo.empty:
@@ -216,31 +233,46 @@ def step_place(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
         return _empty()
     positions = ctx.place_positions
     pfa = ctx.settings.force.pfa_code
+    cols = ctx.get("place_columns", lambda: _PlaceColumns.of(places, pfa))
+    records = ctx.get("place_records", lambda: places[
+        ["easting", "northing", "precision_m", "name", "local_type", "source", "force_area"]].to_dict("records"))
 
     def in_force_names() -> list[str]:
         names = places.loc[places["force_area"].eq(pfa), "name_norm"]
         return sorted(n for n in names.unique() if len(n) >= 5)
 
     local_names = ctx.get("local_place_names", in_force_names)
-    rows = []
-    for key, place, parts in zip(todo.index, todo["place"], todo["parts"]):
-        for phrase, context in _place_phrases(place, parts):
+    lookups: dict[str, tuple[np.ndarray | None, bool]] = {}
+
+    def lookup(phrase: str) -> tuple[np.ndarray | None, bool]:
+        if phrase not in lookups:
             fuzzy = False
             pos = positions.get(phrase)
             if pos is None and len(phrase) >= 5 and local_names:
                 hit = process.extractOne(phrase, local_names, scorer=fuzz.ratio, score_cutoff=92)
                 if hit:
                     pos, fuzzy = positions[hit[0]], True
+            lookups[phrase] = (pos, fuzzy)
+        return lookups[phrase]
+
+    chosen: dict[tuple[str, frozenset], tuple] = {}
+    rows = []
+    for key, place, parts in zip(todo.index, todo["place"], todo["parts"]):
+        for phrase, context in _place_phrases(place, parts):
+            pos, fuzzy = lookup(phrase)
             if pos is None:
                 continue
-            cands = places.iloc[pos]
-            best, ambiguous = _choose_place(cands, context, pfa)
-            conf = 0.6 if best["source"] == "os_open_names" else 0.5
-            conf -= 0.15 if ambiguous else 0.0
-            conf -= 0.2 if best["force_area"] != pfa else 0.0
-            conf -= 0.1 if fuzzy else 0.0
-            rows.append((key, best["easting"], best["northing"], round(max(conf, 0.1), 2),
-                         best["precision_m"], f"{best['name']} ({best['local_type']}, {best['source']})"))
+            memo = (phrase, frozenset(context))
+            if memo not in chosen:
+                at, ambiguous = _choose_place(pos, context, cols)
+                best = records[at]
+                conf = 0.6 if best["source"] == "os_open_names" else 0.5
+                conf -= 0.15 if ambiguous else 0.0
+                conf -= 0.2 if best["force_area"] != pfa else 0.0
+                conf -= 0.1 if fuzzy else 0.0
+                chosen[memo] = (best["easting"], best["northing"], round(max(conf, 0.1), 2),
+                                best["precision_m"], f"{best['name']} ({best['local_type']}, {best['source']})")
+            rows.append((key, *chosen[memo]))
             break
     if not rows:
         return _empty()
@@ -333,7 +365,7 @@ def geocode_keys(
 ) -> pd.DataFrame:
     """Results for prepared inputs (one row per distinct ``input_key``), through the cache."""
     uniq = inputs[inputs["input_key"].ne("")].drop_duplicates("input_key").set_index("input_key")
-    ctx = ctx or GeoContext(con, settings, online=_online_for(settings, con))
+    ctx = ctx or GeoContext(con, settings, online=online_for(settings, con))
     cached = pd.DataFrame()
     if use_cache and len(uniq):
         keys = pd.DataFrame({"input_key": uniq.index})
@@ -372,14 +404,13 @@ def geocode_frame(
     joined["method"] = joined["method"].fillna("unmatched")
     joined["confidence"] = joined["confidence"].fillna(0.0)
     if {"incident_id", "role"} <= set(frame.columns):
-        from profiles.geo.episodes import apply_overrides
-
         joined = apply_overrides(con, frame[["incident_id", "role"]].astype(str), joined, settings)
     kept = frame[[c for c in frame.columns if c not in OUTPUT_COLUMNS]]
     return pd.concat([kept, joined[OUTPUT_COLUMNS]], axis=1)
 
 
-def _online_for(settings: Settings, con: duckdb.DuckDBPyConnection):
+def online_for(settings: Settings, con: duckdb.DuckDBPyConnection):
+    """The online step of the cascade, or None when ``geocoding.online_provider`` is ``none``."""
     if settings.geocoding.online_provider == "none":
         return None
     from profiles.geo.online import online_step

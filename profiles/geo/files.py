@@ -16,9 +16,10 @@ import pandas as pd
 from profiles.config import Settings
 from profiles.csvtext import decode_text, sniff_delimiter
 from profiles.errors import InputError, MisperError
+from profiles.files import write_csv, write_text
 from profiles.geo.attribution import attribution_lines
 from profiles.geo.cascade import geocode_frame
-from profiles.geo.episodes import require_reference
+from profiles.geo.episodes import geocoding_report, require_reference, unmatched_locations
 
 INPUT_COLUMNS = ("address", "postcode", "place", "easting", "northing", "site_ref")
 
@@ -63,10 +64,9 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def write_with_attribution(frame: pd.DataFrame, path: Path, lines: list[str]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False)
+    write_csv(frame, path)
     if lines:
-        path.with_name(path.stem + ".attribution.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_text(path.with_name(path.stem + ".attribution.txt"), "\n".join(lines) + "\n")
     return path
 
 
@@ -97,8 +97,6 @@ def geocode_csv(con: duckdb.DuckDBPyConnection, input_path: Path, out_path: Path
 
 def write_unmatched(con: duckdb.DuckDBPyConnection, out_path: Path) -> FileResult:
     """The unmatched list (police-restricted: address text as recorded), with counts."""
-    from profiles.geo.episodes import unmatched_locations
-
     frame = unmatched_locations(con)
     write_with_attribution(frame, out_path, [])
     return FileResult(out_path, len(frame), {"incidents": int(frame["incidents"].sum()) if len(frame) else 0})
@@ -106,8 +104,6 @@ def write_unmatched(con: duckdb.DuckDBPyConnection, out_path: Path) -> FileResul
 
 def write_report(con: duckdb.DuckDBPyConnection, out_path: Path | None) -> pd.DataFrame:
     """Share of locations by method per role (and the unmatched rate); optionally to CSV."""
-    from profiles.geo.episodes import geocoding_report
-
     frame = geocoding_report(con)
     if out_path is not None:
         write_with_attribution(frame, out_path, attribution_lines(con))

@@ -126,7 +126,7 @@ def _word_in(word: str, words: list[str], *, loose: bool = False) -> bool:
     return any(fuzz.ratio(word, w) >= bar or (len(w) >= 4 and word.startswith(w)) for w in words)
 
 
-def _score(text: str, site: pd.Series, *, same_postcode: bool = False, require_name: bool = False) -> float:
+def _score(text: str, site: dict, *, same_postcode: bool = False, require_name: bool = False) -> float:
     """Name/address similarity 0-100, or 0 without evidence that this is the site.
 
     Evidence is either the site's name (its distinctive words in the text, allowing a
@@ -181,49 +181,62 @@ def match_sites(inputs: pd.DataFrame, sites: pd.DataFrame, settings: Settings) -
         out.append((key, s["easting"], s["northing"], 0.95, s["precision_m"], s["site_id"], f"site_ref {ref}"))
     rest = inputs[~has_ref & inputs["address"].ne("")]
     if not rest.empty:
-        text = _strip_postcode(rest["address"], rest["postcode"])
-        by_pc = {pc: grp for pc, grp in sites.groupby("postcode") if pc}
+        text = _strip_postcode(rest["address"], rest["postcode"]).tolist()
+        postcodes = rest["postcode"].tolist()
+        # each site as a plain dict, by position: a row lookup in a loop, not a pandas one
+        records = sites.to_dict("records")
+        by_pc: dict[str, list[int]] = {}
+        for i, pc in enumerate(sites["postcode"]):
+            if isinstance(pc, str) and pc:
+                by_pc.setdefault(pc, []).append(i)
         thr = settings.geocoding.site_match_min_score
         thr_no_pc = settings.geocoding.site_match_min_score_no_postcode
         all_choices = (sites["name_norm"] + " " + sites["address_norm"]).str.strip().tolist()
         # The whole-register search, in one batch: texts without a postcode, and texts whose
-        # postcode has no site but which name one (a word of a site's name appears).
+        # postcode has no site but which name one (a word of a site's name appears). Each
+        # distinct text is compared once.
         vocab = {w for name in sites["name_norm"] for w in _distinctive(name)}
-        wide = [i for i, (t, pc) in enumerate(zip(text, rest["postcode"]))
+        wide = [i for i, (t, pc) in enumerate(zip(text, postcodes))
                 if t and len(t.split()) >= 2 and (not pc or vocab.intersection(t.split()))]
         shortlists: dict[int, list[int]] = {}
         if wide:
-            scores = process.cdist([text.iloc[i] for i in wide], all_choices, scorer=fuzz.token_set_ratio,
+            distinct = list(dict.fromkeys(text[i] for i in wide))
+            row_of = {t: r for r, t in enumerate(distinct)}
+            scores = process.cdist(distinct, all_choices, scorer=fuzz.token_set_ratio,
                                    score_cutoff=thr_no_pc, dtype=np.uint8, workers=-1)
-            for row, i in enumerate(wide):
+            best_of: dict[int, list[int]] = {}
+            for row in range(len(distinct)):
                 hits = np.flatnonzero(scores[row])
                 if hits.size:
-                    shortlists[i] = hits[np.argsort(-scores[row][hits], kind="stable")][:5].tolist()
-        for pos, (key, t, pc) in enumerate(zip(rest.index, text, rest["postcode"])):
+                    best_of[row] = hits[np.argsort(-scores[row][hits], kind="stable")][:5].tolist()
+            for i in wide:
+                if row_of[text[i]] in best_of:
+                    shortlists[i] = best_of[row_of[text[i]]]
+        for pos, (key, t, pc) in enumerate(zip(rest.index, text, postcodes)):
             if not t or len(t.split()) < 2:
                 continue
             if pc and pc in by_pc:
                 cands = by_pc[pc]
-                scores = np.array([_score(t, s, same_postcode=True) for _, s in cands.iterrows()])
+                scores = np.array([_score(t, records[i], same_postcode=True) for i in cands])
                 best = int(scores.argmax())
                 if scores[best] >= thr:
-                    s = cands.iloc[best]
+                    s = records[cands[best]]
                     conf = 0.8 + 0.15 * (scores[best] - thr) / max(100 - thr, 1)
                     out.append((key, s["easting"], s["northing"], conf, s["precision_m"], s["site_id"],
                                 f"{s['name']} ({scores[best]:.0f})"))
                     continue
             # No postcode (or none of its sites matched): every site, a higher bar, a unique best.
-            scored = sorted(((_score(t, sites.iloc[i], require_name=bool(pc)), i) for i in shortlists.get(pos, [])),
+            scored = sorted(((_score(t, records[i], require_name=bool(pc)), i) for i in shortlists.get(pos, [])),
                             reverse=True)
             scored = [(sc, i) for sc, i in scored if sc >= thr_no_pc]
             if not scored:
                 continue
             if len(scored) > 1 and scored[1][0] == scored[0][0]:
-                a, b = sites.iloc[scored[0][1]], sites.iloc[scored[1][1]]
+                a, b = records[scored[0][1]], records[scored[1][1]]
                 if np.hypot(a["easting"] - b["easting"], a["northing"] - b["northing"]) > 200:
                     continue  # two sites equally likely, in different places: do not guess
             sc, i = scored[0]
-            s = sites.iloc[i]
+            s = records[i]
             conf = 0.7 + 0.2 * (sc - thr_no_pc) / max(100 - thr_no_pc, 1)
             out.append((key, s["easting"], s["northing"], conf, s["precision_m"], s["site_id"],
                         f"{s['name']} ({sc:.0f})"))
