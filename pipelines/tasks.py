@@ -127,15 +127,6 @@ def write_quarantine_list(db_path: Path, out_path: Path) -> Path:
 # ---- analysis and reports (read-only) ----------------------------------------------------
 
 
-@step(name="headline figures")
-def headline_figures(settings: Settings, db_path: Path, month: Month):
-    """``profiles.analysis.demand.same_month_last_year``: the month against a year before."""
-    from profiles.analysis.demand import same_month_last_year
-
-    with connect(db_path, read_only=True) as con:
-        return same_month_last_year(con, settings, month)
-
-
 @step(name="analyse and render problem profile")
 def render_profile(
     settings: Settings,
@@ -145,8 +136,9 @@ def render_profile(
     audiences: tuple[str, ...],
     out_dir: Path | None,
     pdf: bool | None,
-) -> dict[str, list[Path]]:
-    """``profiles.reports.profile.write_profile``: measures once, one folder per audience."""
+):
+    """``profiles.reports.profile.write_profile``: measures once, one folder per audience;
+    returns the files and the headline figures the reports were built from."""
     from profiles.reports.profile import write_profile
 
     with connect(db_path, read_only=True) as con:

@@ -33,6 +33,7 @@ import yaml
 from cronsim import CronSim, CronSimError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from profiles.disclosure import Audience
 from profiles.errors import MisperError
 
 #: The project's root folder (where sql/, templates/, config/ and data/ live).
@@ -40,8 +41,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: A key that is safe to publish because it only ever pseudonymises synthetic data.
 DEMO_PSEUDONYM_KEY = "DEMO-KEY-SYNTHETIC-DATA-ONLY-NOT-FOR-REAL-RECORDS"
-
-Audience = Literal["police", "partner", "public"]
 
 
 class _Section(BaseModel):
@@ -309,7 +308,7 @@ class RetentionConfig(_Section):
 
 
 class ReportsConfig(_Section):
-    """The monthly problem profile (profiles/reports/profile.py, docs/reports.md)."""
+    """The monthly problem profile (profiles/reports/profile/, docs/reports.md)."""
 
     #: Interventions CSV for the intervention-impact section (columns in
     #: profiles/analysis/interventions.py); empty: the section says none was given.
@@ -319,6 +318,11 @@ class ReportsConfig(_Section):
     #: Rows shown in lists of people (repeat, referral, trigger-plan, intelligence lists);
     #: the whole list is always in tables/<id>.csv.
     list_rows: int = Field(100, ge=1)
+    #: Recommend raising return-interview compliance with an authority that offers fewer
+    #: than this share of children's return interviews within the time limit.
+    return_interview_target: float = Field(0.9, ge=0, le=1)
+    #: Recommend better recording of a field complete on fewer than this % of reports.
+    completeness_target_pct: float = Field(90, ge=0, le=100)
     #: Write problem_profile.pdf beside the HTML (WeasyPrint).
     pdf: bool = True
 

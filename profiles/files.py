@@ -1,9 +1,43 @@
-"""Small file helpers shared by ingestion, reports and delivery."""
+"""File helpers shared by ingestion, reports and delivery: hashing and the one way to write an output.
+
+Every output file (CSV, XLSX, HTML, PDF, JSON, text) goes through ``write_bytes``: the
+bytes are written to a temporary name in the same folder and renamed into place, so a
+reader never sees a half-written file; on failure the temporary file is removed and the
+error names the file (and, for a full disk, the space it needs).
+
+CSV and XLSX cells are made safe to open in a spreadsheet (``safe_cell``): a text cell
+that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run as a
+formula by Excel or LibreOffice, so it gets a ``'`` in front (OWASP, "CSV injection").
+Numbers are not text: a negative count or change (``-3``) is written as the number it
+is, and a spreadsheet reads it as a number, never a formula.
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
+import os
+import re
+import shutil
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from profiles.errors import MisperError
+
+#: The first characters that make a spreadsheet treat a text cell as a formula.
+FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+class OutputError(MisperError):
+    """An output file could not be written; nothing partial is left under its name."""
 
 
 def sha256_of(path: str | Path) -> str:
@@ -13,3 +47,188 @@ def sha256_of(path: str | Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+
+def temporary_name(path: Path) -> Path:
+    """Where ``path`` is written before it is renamed into place (same folder, hidden)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.part")
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def write_failure(path: Path, exc: OSError, needed: int | None) -> OutputError:
+    """The one-line error for a file that could not be written."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        free = _free_bytes(path.parent)
+        need = f"it needs {needed:,} bytes" if needed is not None else "it needs more space"
+        have = f", {free:,} bytes free" if free is not None else ""
+        return OutputError(f"{path}: not written, the disk is full ({need}{have} in {path.parent})")
+    return OutputError(f"{path}: cannot write the file ({exc.strerror or exc})")
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` (folders created) through a temporary name and a rename."""
+    path = Path(path)
+    tmp = temporary_name(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_failure(path, exc, len(data)) from None
+    return path
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """``text`` as UTF-8 with the line endings it has (``\\n``)."""
+    return write_bytes(path, text.encode("utf-8"))
+
+
+# ---- cells --------------------------------------------------------------------------------
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, with ``'`` in front; else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with ``safe_cell`` applied to every text cell (and to the header)."""
+    out = frame.rename(columns=lambda c: safe_cell(c) if isinstance(c, str) else c)
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            values = out[col]
+            if values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).any():
+                out[col] = values.map(safe_cell)
+    return out
+
+
+def _csv_cell(value: object, tz) -> object:
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, pd.Timestamp | datetime):
+        ts = pd.Timestamp(value)
+        if ts.tzinfo is not None:
+            ts = ts.tz_convert(tz)
+        return ts.isoformat()
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return value
+
+
+def csv_cells(frame: pd.DataFrame, tz: str = "Europe/London") -> pd.DataFrame:
+    """``frame`` with every cell as a record CSV shows it: timestamps as ISO 8601 in London
+    time with their offset (``2024-03-05T21:00:00+00:00``), booleans ``true``/``false``,
+    lists joined with ``;``, empty cells for unknowns."""
+    if not len(frame):
+        return frame.astype(object)
+    return frame.astype(object).map(lambda v: _csv_cell(v, tz))
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """The one CSV writer: UTF-8, a header row, ``\\n`` line ends, no index, cells made
+    safe for spreadsheets, written atomically. ``frame`` holds the cells as they are to
+    be shown (see ``csv_cells`` for record files)."""
+    text = safe_frame(frame).to_csv(index=False, lineterminator="\n")
+    return write_text(path, text)
+
+
+def write_csv_rows(rows: Iterable[dict], columns: list[str], path: str | Path) -> Path:
+    """``rows`` (dicts) as CSV with exactly ``columns``, through ``write_csv``."""
+    return write_csv(pd.DataFrame(list(rows), columns=columns), path)
+
+
+def safe_workbook(wb: Any) -> Any:
+    """Every text (or formula) cell of an openpyxl workbook made safe (``safe_cell``)."""
+    for ws in wb.worksheets:
+        # only the cells that exist: iter_rows() would add an empty row element for each blank row
+        for cell in list(ws._cells.values()):
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                cell.value = safe_cell(cell.value)
+    return wb
+
+
+def write_xlsx(wb: Any, path: str | Path, stamp: datetime) -> Path:
+    """The one XLSX writer: cells made safe, and the same workbook gives the same bytes.
+
+    openpyxl stamps the save time into docProps/core.xml and every zip entry; both become
+    ``stamp`` (the run date)."""
+    buffer = io.BytesIO()
+    safe_workbook(wb).save(buffer)
+    modified = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + modified + rb"\g<2>", data
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, data)
+    return write_bytes(path, out.getvalue())
+
+
+# ---- a folder published whole -------------------------------------------------------------
+
+
+@contextmanager
+def publishing(folder: str | Path, *, replace: Iterable[str] = (), last: str = "manifest.json") -> Iterator[Path]:
+    """Write a folder's files into a hidden staging folder beside it, then move them in.
+
+    Yields the staging folder: write every file of ``folder`` there (same relative paths).
+    When the block ends without an error, files of ``folder`` matching the ``replace``
+    patterns (e.g. ``tables/*.csv``, so a re-run never mixes two runs) are removed and
+    the staged files are renamed into ``folder``, ``last`` (the manifest that delivery
+    reads) after all the others: a reader never sees the folder's new manifest before all
+    its files are complete. Other files already in ``folder`` are left alone. On an error
+    the staging folder is removed, so nothing partial is left, and an ``OutputError``
+    names the file in ``folder`` (not its staging name).
+    """
+    folder = Path(folder)
+    stage = folder.parent / f".{folder.name}.{os.getpid()}.staging"
+    try:
+        if stage.exists():
+            shutil.rmtree(stage)
+        stage.mkdir(parents=True)
+    except OSError as exc:
+        raise write_failure(folder, exc, None) from None
+    try:
+        yield stage
+        staged = sorted(p for p in stage.rglob("*") if p.is_file())
+        staged.sort(key=lambda p: p.relative_to(stage).as_posix() == last)
+        for pattern in replace:
+            for old in folder.glob(pattern):
+                if old.is_file():
+                    old.unlink()
+        for path in staged:
+            target = folder / path.relative_to(stage)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+    except MisperError as exc:  # name the file where the reader will look for it
+        raise type(exc)(str(exc).replace(str(stage), str(folder))) from None
+    except OSError as exc:
+        raise write_failure(folder, exc, None) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def published(paths: Iterable[Path], stage: Path, folder: Path) -> list[Path]:
+    """``paths`` written under ``stage`` as they are once ``publishing`` has moved them to ``folder``."""
+    return [folder / Path(p).relative_to(stage) if Path(p).is_relative_to(stage) else Path(p) for p in paths]

@@ -19,7 +19,6 @@ transaction that is rolled back, so it changes nothing.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ import duckdb
 from profiles.config import RetentionConfig
 from profiles.db import query_df, run_sql, transaction
 from profiles.errors import InvalidValue
+from profiles.files import write_csv_rows
 from profiles.periods import LONDON
 
 COUNT_FIELDS = (
@@ -203,12 +203,7 @@ class WeedResult:
 
 def write_plan_csv(plan: WeedPlan, path: Path) -> Path:
     """The incidents a weed touches, one per row (CSV_COLUMNS)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        writer.writerows(plan.incidents)
-    return path
+    return write_csv_rows(plan.incidents, list(CSV_COLUMNS), path)
 
 
 def default_csv_path(output_dir: Path, as_of: date, dry_run: bool) -> Path:

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from profiles.config import DEFAULT_CONFIG_PATH
+from tests.margin_audit import audit_tables
 from tests.test_flows import SAMPLE, _slice_absences, _slice_rms
 
 BIN = Path(sys.executable).parent
@@ -85,6 +86,10 @@ def test_demo_runs_the_main_job_prints_where_everything_is_and_a_rerun_changes_n
     assert quarantined.startswith("load_id,record_type,file,row_number,record_key,reasons,row_as_read")
     assert (out / "data_quality" / "unmatched_locations.csv").exists()
     assert "Traceback" not in first.stdout + first.stderr
+    # no withheld cell of a partner or public table can be worked out from its margins
+    police_tables = out / "profile" / "2026-10" / "police" / "tables"
+    for audience in ("partner", "public"):
+        assert audit_tables(police_tables, out / "profile" / "2026-10" / audience / "tables", "[c]") == []
     data, files = data_snapshot(tmp_path / "misper.duckdb"), report_files(out)
     assert data["episodes"] and data["episode_locations"]
 

@@ -10,7 +10,7 @@ import pytest
 
 from profiles.config import Settings
 from profiles.errors import CheckFailed
-from profiles.reports.disclosure import (
+from profiles.disclosure import (
     SiteLabeller,
     check_columns,
     check_files,

@@ -121,7 +121,7 @@ def test_csv_cells_are_written_plainly():
     import numpy as np
     import pandas as pd
 
-    from profiles.analysis.people_export import to_csv_frame
+    from profiles.files import csv_cells as to_csv_frame
 
     frame = pd.DataFrame(
         {

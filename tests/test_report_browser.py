@@ -79,7 +79,7 @@ def test_the_problem_profile_opens_cleanly_for_every_audience(tmp_path):
     add_episodes(con, rows)
     add_locations(con, _locations(rows))
     _boundaries(con)
-    written = write_profile(con, Settings(), MAY, RUN, out_dir=tmp_path / "out", pdf=False)
+    written = write_profile(con, Settings(), MAY, RUN, out_dir=tmp_path / "out", pdf=False).files
     con.close()
     for audience in written:
         for page in ("problem_profile.html", "summary.html"):

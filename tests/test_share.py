@@ -129,8 +129,27 @@ def test_cli_share(tmp_path):
     result = CliRunner().invoke(app, ["--db", str(db_path), "share", "--period", "2024-05",
                                       "--out", str(tmp_path / "s"), "--run-date", "2024-06-03"])
     assert result.exit_code == 0, result.output
-    # no boundaries imported: files are named by the code as recorded
-    assert [r["incident_ref"] for r in _read(tmp_path / "s" / "e08000003.csv")] == ["I1", "I3"]
+    # no boundaries imported: no authority is known, so no share; the values go to the police's list
+    assert not (tmp_path / "s" / "e08000003.csv").exists()
+    listed = _read(tmp_path / "s" / "unknown_authorities.csv")
+    assert [(r["authority_as_recorded"], r["episodes"]) for r in listed] == [("E08000001", "3"), ("E08000003", "2")]
+
+
+def test_a_share_file_is_never_named_from_an_input_value(loaded, tmp_path):
+    """A responsible_la of '=HYPERLINK("http://x","la")' names no file; it is listed for the police."""
+    loaded.execute("update episodes set responsible_la = '=HYPERLINK(\"http://x\",\"la\")' where incident_id = 'I2'")
+    loaded.execute("update episodes set placing_authority = 'bolton ' where incident_id = 'I2'")
+    paths = write_shares(loaded, MAY, tmp_path, Settings(), date(2024, 6, 3))
+    names = sorted(p.name for p in paths)
+    assert not any("hyperlink" in n for n in names)
+    assert "bolton.csv" in names and "manchester.csv" in names
+    # 'bolton ' is Bolton by its reference name: I2 is in the Bolton share once
+    assert [r["incident_ref"] for r in _read(tmp_path / "bolton.csv")] == ["I1", "I3", "I2"]
+    listed = (tmp_path / "unknown_authorities.csv").read_text(encoding="utf-8")
+    assert listed.splitlines() == ["authority_as_recorded,episodes,children",
+                                   '"\'=HYPERLINK(""http://x"",""la"")",1,1']
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert "unknown_authorities.csv" not in [f["path"] for f in manifest["files"]]
 
 
 def test_a_share_that_would_carry_a_raw_person_reference_is_stopped(loaded, tmp_path):

@@ -75,7 +75,7 @@ def profile(
     """The monthly problem profile: HTML, PDF, tables/*.csv, summary.html and manifest.json per audience."""
     from pipelines.commands.orchestration import run_flow
     from pipelines.flows.runs import monthly_problem_profile
-    from profiles.reports.objects import AUDIENCES
+    from profiles.disclosure import AUDIENCES
 
     audiences = (audience,) if audience else AUDIENCES
     # the monthly flow with only its rendering step: no ingest, geocoding, shares or email

@@ -22,10 +22,9 @@ from pipelines.flows.dates import financial_year_for, london_today, month_for, r
 from pipelines.flows.summary import RunSummary
 from pipelines.steps import job, scheduled_start
 from profiles.config import ExtractSource, Settings
+from profiles.disclosure import AUDIENCES
 from profiles.errors import MisperError
 from profiles.periods import FinancialYear, Month
-
-AUDIENCES = ("police", "partner", "public")
 
 
 class DeliveryFailed(MisperError):
@@ -189,12 +188,12 @@ def monthly_problem_profile(
         summary.add_files("data-quality lists (police)", run.review_lists)
 
     # readers
-    run.profile = tasks.render_profile(
+    rendered = tasks.render_profile(
         settings, db_path, month, day, tuple(audiences or AUDIENCES), Path(out_dir) if out_dir else None, pdf
     )
+    run.profile, run.figures = rendered.files, rendered.headline  # the figures the reports show, measured once
     for audience, paths in run.profile.items():
         summary.add_files(f"profile ({audience})", paths)
-    run.figures = tasks.headline_figures(settings, db_path, month)
     _summarise_month(summary, run.figures)
     if shares:
         run.shares = partner_shares(period=month, config=config, db=db, run_date=day)

@@ -20,14 +20,9 @@ import pandas as pd
 from scipy.spatial import cKDTree
 from sklearn.cluster import DBSCAN
 
-from profiles.analysis.places_common import (
-    area_names,
-    check_audience,
-    require_tables,
-    site_display,
-    table_exists,
-)
+from profiles.analysis.places_common import area_names, require_tables, table_exists
 from profiles.config import Settings
+from profiles.disclosure import check_audience, only_local_authority, site_display
 from profiles.db import query_df
 from profiles.errors import InvalidValue
 from profiles.periods import Period
@@ -232,8 +227,10 @@ def location_clusters(
     if audience != "police":
         for col in ("centre_easting", "centre_northing"):
             summary[col] = (summary[col] / COARSE_GRID_M).round().astype(int) * int(COARSE_GRID_M)
-        hidden = summary["main_site_id"].map(lambda s: bool(site_sensitive.get(s, True)) if s else False)
+        hidden = summary["main_site_id"].map(lambda s: bool(site_sensitive.get(s, True)) if isinstance(s, str) else False)
         summary["main_site_id"] = summary["main_site_id"].where(~hidden, None)
+        # a cluster whose main site is sensitive (a children's home) is placed only by its authority
+        summary = only_local_authority(summary, hidden, audience)
         summary["nearest_place_m"] = None
         points = points.iloc[0:0]
     return Clusters(role, summary, points)

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 
 from profiles.analysis.clusters import site_labels
-from profiles.analysis.places_common import area_names, check_audience, require_tables
+from profiles.analysis.places_common import area_names, require_tables
 from profiles.config import Settings
 from profiles.db import query_df
+from profiles.disclosure import check_audience
 from profiles.periods import Period
 
 #: Search-planning categories (not exclusive: a looked-after 15-year-old is in two).

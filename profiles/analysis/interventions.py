@@ -32,9 +32,9 @@ from scipy import stats
 
 from profiles.analysis.clusters import site_labels
 from profiles.analysis.places import prepare_site_episodes
-from profiles.analysis.places_common import check_audience
 from profiles.config import Settings
 from profiles.db import query_df
+from profiles.disclosure import check_audience
 from profiles.errors import InputError
 from profiles.periods import LONDON, Period
 

@@ -1,10 +1,10 @@
 """Police-audience CSV files of the people analysis, as the `misper` commands write them.
 
 Each ``export_*`` function opens the database read-only, computes one measure, adds the
-raw person reference (``person_id``) where the output is about people, and writes CSV:
-UTF-8, a header row, timestamps as ISO 8601 in London time with their offset
-(``2024-03-05T21:00:00+00:00``), booleans as ``true``/``false``, empty cells for
-unknowns. These files carry person references: police audience only.
+raw person reference (``person_id``) where the output is about people, and writes CSV
+through the one writer (``profiles.files``: UTF-8, a header row, timestamps as ISO 8601 in
+London time with their offset (``2024-03-05T21:00:00+00:00``), booleans as
+``true``/``false``, empty cells for unknowns, no cell that a spreadsheet would run). These files carry person references: police audience only.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from profiles import files
 from profiles.analysis import people, people_safeguarding
 from profiles.analysis.people_common import identify
 from profiles.config import Settings
@@ -33,35 +33,9 @@ REPEATS_COLUMNS = (
 )
 
 
-def _cell(value: object) -> object:
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, pd.Timestamp | datetime):
-        ts = pd.Timestamp(value)
-        if ts.tzinfo is not None:
-            ts = ts.tz_convert(LONDON)
-        return ts.isoformat()
-    if isinstance(value, (list, tuple)):
-        return ";".join(str(v) for v in value)
-    return value
-
-
-def to_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every cell as the CSV should show it (see the module docstring)."""
-    return frame.astype(object).map(_cell) if len(frame) else frame.astype(object)
-
-
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write ``frame`` as CSV to ``path`` (folders created), in the project's CSV format."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        to_csv_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    except OSError as exc:
-        raise MisperError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
-    return path
+    """Write ``frame`` as CSV to ``path`` (folders created), in the project's record format."""
+    return files.write_csv(files.csv_cells(frame), path)
 
 
 def parse_moment(text: str, field: str = "as_of") -> datetime:

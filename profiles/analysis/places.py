@@ -16,15 +16,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from profiles.analysis.places_common import (
-    area_names,
-    check_audience,
-    require_tables,
-    site_display,
-    suppress_counts,
-)
+from profiles.analysis.places_common import area_names, require_tables
 from profiles.analysis.people_common import install_marts, repeat_params
 from profiles.config import Settings
+from profiles.disclosure import check_audience, site_display, suppress_counts
 from profiles.db import query_df, run_sql
 from profiles.errors import InvalidValue
 from profiles.periods import Month, Period

@@ -1,7 +1,7 @@
 """Files for the places, demand, intervention and data-quality commands.
 
 Each ``export_*`` opens the database read-only, calls the measures and writes CSV files
-(the project's CSV format: profiles.analysis.people_export.to_csv_frame), with the
+(the project's one CSV writer, profiles.files), with the
 OS/ONS/CQC attribution beside any file that uses reference data. Partner and public
 files are built from the audience's own view (children's homes anonymised, counts
 suppressed, no person-level rows).
@@ -14,17 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from profiles import files
 from profiles.analysis import clusters, demand, found, hotspots, interventions, places, quality
-from profiles.analysis.people_export import to_csv_frame
-from profiles.analysis.places_common import (
-    attribution_lines,
-    check_audience,
-    suppress_counts,
-    table_exists,
-    trailing_window,
-)
+from profiles.analysis.places_common import attribution_lines, table_exists, trailing_window
 from profiles.config import Settings
 from profiles.db import connect
+from profiles.disclosure import check_audience, suppress_counts, suppress_long
 from profiles.errors import MisperError
 from profiles.periods import Month
 
@@ -35,15 +30,10 @@ GEO_KINDS: Sequence[str] | None = None
 def write_table(frame: pd.DataFrame, path: Path, *, attribution: Sequence[str] = ()) -> Path:
     """Write ``frame`` as CSV (folders created); attribution goes to ``<name>.attribution.txt``."""
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        to_csv_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        if attribution:
-            path.with_name(path.stem + ".attribution.txt").write_text(
-                "This file uses open reference data:\n" + "\n".join(attribution) + "\n", encoding="utf-8"
-            )
-    except OSError as exc:
-        raise MisperError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
+    files.write_csv(files.csv_cells(frame), path)
+    if attribution:
+        files.write_text(path.with_name(path.stem + ".attribution.txt"),
+                         "This file uses open reference data:\n" + "\n".join(attribution) + "\n")
     return path
 
 
@@ -179,30 +169,13 @@ def suppress_breakdowns(breakdowns: pd.DataFrame, settings: Settings) -> pd.Data
     """Small-number suppression of ``demand.breakdowns`` for partner and public files.
 
     Each dimension is a table of categories (rows) by age group (columns: all, child,
-    adult, unknown): a column's categories add up to the group's total, and a row's age
-    groups add up to its ``all`` cell, so both lines are protected
-    (``profiles.reports.disclosure.suppress_frame`` with additive rows and ``all`` as the
-    row total). Incidents and individuals are suppressed apart; a share goes with its
-    incidents.
+    adult, unknown): ``profiles.disclosure.suppress_long`` protects both lines, with
+    ``all`` as the row total. Incidents and individuals are suppressed apart; a share
+    goes with its incidents.
     """
-    from profiles.reports.disclosure import suppress_frame
-
-    d = settings.disclosure
-    groups = [g for g in demand.CHILD_ADULT if g in set(breakdowns["child_adult"])]
-    parts = []
-    for _, block in breakdowns.groupby("dimension", sort=False):
-        out = block.copy()
-        for measure in ("incidents", "individuals"):
-            wide = block.pivot(index="category", columns="child_adult", values=measure).reindex(columns=groups)
-            masked = suppress_frame(wide.reset_index(), groups, threshold=d.suppression_threshold,
-                                    marker=d.suppression_marker, additive_rows=True, total_column="all").mask
-            masked = masked.set_index(wide.index)[groups].stack().rename("withheld").reset_index()
-            hit = out.merge(masked, on=["category", "child_adult"], how="left")["withheld"].fillna(False).to_numpy()
-            out[measure] = out[measure].astype(object).where(~hit, d.suppression_marker)
-            if measure == "incidents":
-                out["share_of_incidents"] = out["share_of_incidents"].astype(object).where(~hit, d.suppression_marker)
-        parts.append(out)
-    return pd.concat(parts, ignore_index=True) if parts else breakdowns
+    return suppress_long(breakdowns, settings, table="dimension", row="category", column="child_adult",
+                         columns=demand.CHILD_ADULT, total_column="all", measures=("incidents", "individuals"),
+                         derived={"share_of_incidents": "incidents"})
 
 
 # ---- misper interventions -----------------------------------------------------------------
@@ -221,7 +194,7 @@ def export_interventions(
     table = _for(audience, table, ["episodes_before", "episodes_after"], settings,
                  derived={"change": "episodes_after", "pct_change": "episodes_after", "rate_ratio": "episodes_after"})
     path = write_table(table, out)
-    path.with_name(path.stem + ".caveat.txt").write_text(impact.caveat + "\n", encoding="utf-8")
+    files.write_text(path.with_name(path.stem + ".caveat.txt"), impact.caveat + "\n")
     return path, impact
 
 

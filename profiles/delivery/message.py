@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from profiles.delivery.plan import Delivery
+from profiles.files import write_bytes
 
 _BLOCK_TAGS = {
     "p", "div", "section", "article", "header", "footer", "main", "table", "thead", "tbody",
@@ -147,9 +148,4 @@ def eml_name(delivery: Delivery) -> str:
 
 def write_eml(msg: EmailMessage, outbox_dir: Path, name: str) -> Path:
     """Write ``msg`` as an .eml file in ``outbox_dir`` (replacing one of the same name)."""
-    outbox_dir.mkdir(parents=True, exist_ok=True)
-    path = outbox_dir / name
-    tmp = path.with_suffix(".eml.tmp")
-    tmp.write_bytes(msg.as_bytes())
-    tmp.replace(path)
-    return path
+    return write_bytes(outbox_dir / name, msg.as_bytes())

@@ -16,6 +16,7 @@ import pandas as pd
 from profiles.config import Settings
 from profiles.csvtext import decode_text, sniff_delimiter
 from profiles.errors import InputError, MisperError
+from profiles.files import write_csv, write_text
 from profiles.geo.attribution import attribution_lines
 from profiles.geo.cascade import geocode_frame
 from profiles.geo.episodes import geocoding_report, require_reference, unmatched_locations
@@ -63,10 +64,9 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def write_with_attribution(frame: pd.DataFrame, path: Path, lines: list[str]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False)
+    write_csv(frame, path)
     if lines:
-        path.with_name(path.stem + ".attribution.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_text(path.with_name(path.stem + ".attribution.txt"), "\n".join(lines) + "\n")
     return path
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from profiles.db import connect, query_df
+from profiles.files import write_csv
 
 
 def quarantine_summary(db_path: str | Path, *, load_id: int | None = None) -> pd.DataFrame:
@@ -23,6 +24,5 @@ def quarantine_report(db_path: str | Path, out_file: str | Path, *, load_id: int
         frame = query_df(con, "staging/quarantine_report.sql", {"load_id": load_id})
     finally:
         con.close()
-    Path(out_file).parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out_file, index=False)
+    write_csv(frame, Path(out_file))
     return len(frame)

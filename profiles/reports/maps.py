@@ -24,6 +24,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch, Rectangle
 
 from profiles.reports.charts import _RC, new_figure, to_png_data_uri
+from profiles.disclosure import is_small_count
 from profiles.reports.objects import Figure
 
 _BLUES = ("#f0f0f0", "#c6dbef", "#6baed6", "#2171b5", "#08306b")
@@ -100,7 +101,7 @@ def count_classes(counts: Sequence[float], threshold: int) -> tuple[list[int], l
     for v in values:
         if v <= 0:
             classes.append(0)
-        elif v < threshold:
+        elif is_small_count(v, threshold):
             classes.append(1)
         elif v <= q1:
             classes.append(2)

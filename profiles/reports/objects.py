@@ -13,10 +13,10 @@ from typing import Literal
 
 import pandas as pd
 
+from profiles.disclosure import Audience
+
 #: How a column's values are shown (see the renderer's ``cell`` filter).
 ColumnFormat = Literal["text", "count", "number", "percent", "gbp", "hours", "date", "datetime"]
-Audience = Literal["police", "partner", "public"]
-AUDIENCES: tuple[Audience, ...] = ("police", "partner", "public")
 
 
 @dataclass(frozen=True)

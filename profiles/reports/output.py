@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from profiles.files import sha256_of
+from profiles.files import sha256_of, write_csv, write_text
 from profiles.reports.objects import Table
 
 MANIFEST_FILE = "manifest.json"
@@ -35,10 +35,7 @@ def csv_frame(table: Table) -> pd.DataFrame:
 
 
 def write_table_csv(table: Table, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{table.id}.csv"
-    csv_frame(table).to_csv(path, index=False, lineterminator="\n")
-    return path
+    return write_csv(csv_frame(table), folder / f"{table.id}.csv")
 
 
 def write_manifest(
@@ -67,6 +64,4 @@ def write_manifest(
         "run_date": run_date.isoformat(),
         "files": entries,
     }
-    path = folder / MANIFEST_FILE
-    path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    return path
+    return write_text(folder / MANIFEST_FILE, json.dumps(manifest, indent=2) + "\n")

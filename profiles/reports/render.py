@@ -19,9 +19,11 @@ import pandas as pd
 from markupsafe import Markup
 
 from profiles.config import PROJECT_ROOT, Settings
+from profiles.disclosure import Audience, withheld_for
 from profiles.errors import MisperError
+from profiles.files import write_bytes, write_text
 from profiles.periods import LONDON
-from profiles.reports.objects import Audience, Report, Table
+from profiles.reports.objects import Report, Table
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 MISSING = "–"  # shown for an empty cell (not the same as a suppressed one)
@@ -159,12 +161,11 @@ class Renderer:
         """A count, or the suppression marker when it is small and the audience is not police.
 
         Zero is not disclosive and is shown. Use this for counts in running text; tables
-        are suppressed (with secondary suppression) by ``profiles.reports.disclosure``.
+        are suppressed (with secondary suppression) by ``profiles.disclosure``.
         """
         if _is_missing(value) or isinstance(value, str):
             return number(value)
-        threshold = self.settings.disclosure.suppression_threshold
-        if audience != "police" and 0 < float(value) < threshold:
+        if withheld_for(audience, float(value), self.settings):
             return self.settings.disclosure.suppression_marker
         return number(value)
 
@@ -206,8 +207,7 @@ class Renderer:
 
     def write_html(self, report: Report, path: Path, template: str = "report.html.j2") -> str:
         html = self.render_html(report, template)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(html, encoding="utf-8", newline="\n")
+        write_text(path, html)
         return html
 
     @staticmethod
@@ -220,15 +220,14 @@ class Renderer:
 
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
-        path.parent.mkdir(parents=True, exist_ok=True)
         # reports are self-contained: only data: URIs may be read, anything else stops the PDF
         fetcher = URLFetcher(allowed_protocols=["data"], fail_on_errors=True)
         try:
-            HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=fetcher).write_pdf(str(path))
+            data = HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=fetcher).write_pdf()
         except FatalURLFetchingError as exc:
-            path.unlink(missing_ok=True)
             raise MisperError(f"{path}: the report refers to an external resource ({exc}); "
                               "reports must be self-contained") from None
+        write_bytes(path, data)
 
 
 def _rows(table: Table) -> list[list[tuple[Any, str, bool]]]:

@@ -1,7 +1,7 @@
 """The values a partner or public file must never contain, read from the database.
 
 Used as the last check before a non-police output is left on disk
-(``profiles.reports.disclosure.check_files``).
+(``profiles.disclosure.check_files``).
 """
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import duckdb
+import pandas as pd
 
 from profiles import db
 from profiles.periods import LONDON, Period
-from profiles.reports.disclosure import SensitiveValues, sensitive_values_from
+from profiles.disclosure import SensitiveValues, sensitive_values_from
 
 #: Months before a period whose free text and addresses are checked (a report's widest window).
 CHECK_WINDOW_MONTHS = 25
@@ -25,6 +26,7 @@ def sensitive_values(con: duckdb.DuckDBPyConnection, period: Period) -> Sensitiv
     rows = db.query_df(
         con, "reports/disclosure_sensitive_values.sql", {"window_start": window_start, "period_end": period.end}
     )
+    rows = pd.concat([rows, db.query_df(con, "reports/disclosure_home_localities.sql")], ignore_index=True)
     by_kind = {kind: group["value"].tolist() for kind, group in rows.groupby("kind")}
     return sensitive_values_from(
         person_ids=by_kind.get("person_id", []),
@@ -32,4 +34,7 @@ def sensitive_values(con: duckdb.DuckDBPyConnection, period: Period) -> Sensitiv
         home_names=by_kind.get("home_name", []),
         addresses=by_kind.get("address", []),
         free_text=by_kind.get("free_text", []),
+        home_wards=by_kind.get("home_ward", []),
+        home_places=by_kind.get("home_place", []),
+        home_sectors=by_kind.get("home_sector", []),
     )

@@ -23,8 +23,9 @@ import pandas as pd
 
 from profiles import db
 from profiles.config import ConfigError, Settings
-from profiles.periods import LONDON, Month
-from profiles.reports.disclosure import POLICE_ONLY_COLUMNS, check_columns, check_files
+from profiles.files import csv_cells, published, publishing, write_csv
+from profiles.periods import Month
+from profiles.disclosure import POLICE_ONLY_COLUMNS, check_columns, check_files
 from profiles.reports.objects import Report, Section, Table
 from profiles.reports.output import write_manifest
 from profiles.reports.render import Renderer, marking_for, report_for
@@ -74,26 +75,45 @@ def unassigned_children(con: duckdb.DuckDBPyConnection, month: Month) -> int:
     return int(db.run_sql(con, "reports/share_unassigned.sql", month.params()).fetchone()[0])
 
 
-def _csv_value(value: object) -> object:
-    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.tz_convert(LONDON).isoformat() if value.tzinfo else value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
 def share_frame(rows: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
     """The CSV content for one authority: exactly ``fields``, times in London with offset."""
-    frame = rows.loc[:, fields].copy()
-    for col in fields:
-        frame[col] = [_csv_value(v) for v in frame[col].astype(object)]
-    return frame
+    return csv_cells(rows.loc[:, fields])
 
 
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_") or "authority"
+
+
+#: File stems a share may not take (the folder's other files).
+_RESERVED_STEMS = frozenset({"index", "manifest", "care_home_summary", "unknown_authorities"})
+#: Police-only list of authority values the reference data does not know (never a file name).
+UNKNOWN_AUTHORITIES_FILE = "unknown_authorities.csv"
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def split_known_authorities(rows: pd.DataFrame, names: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows whose authority the reference data knows, with its code in ``la_code``, and a
+    summary of the rest.
+
+    A share goes only to a local authority in the imported boundaries, recorded by its
+    code or by its reference name (case and spacing aside); the file is named from the
+    reference name, never from a value in the extract. Each other value is listed once (as
+    recorded, with its episodes and children) for the force to correct at source.
+    """
+    lookup = {_normal(code): code for code in names} | {_normal(name): code for code, name in names.items()}
+    codes = rows["local_authority"].astype(str).map(lambda v: lookup.get(_normal(v)))
+    known = codes.notna()
+    other = rows[~known]
+    summary = (
+        other.groupby("local_authority", sort=True)
+        .agg(episodes=("incident_ref", "size"), children=("person_ref", "nunique"))
+        .reset_index()
+        .rename(columns={"local_authority": "authority_as_recorded"})
+    ) if len(other) else pd.DataFrame(columns=["authority_as_recorded", "episodes", "children"])
+    return rows[known].assign(la_code=codes[known]), summary
 
 
 @dataclass(frozen=True)
@@ -141,7 +161,7 @@ def _cover(share: AuthorityShare, month: Month, fields: list[str], settings: Set
 
 
 def _index(shares: list[AuthorityShare], unassigned: int, month: Month, settings: Settings, run_date: date,
-           *, care_homes: bool) -> Report:
+           *, care_homes: bool, unknown: int = 0) -> Report:
     data = pd.DataFrame(
         {
             "local_authority": [s.display_name for s in shares],
@@ -156,7 +176,9 @@ def _index(shares: list[AuthorityShare], unassigned: int, month: Month, settings
         f"{unassigned} child episode(s) in the month had neither a responsible nor a placing authority recorded "
         "and are in no share: record the authority so the child is shared.",
         "A child whose responsible and placing authorities differ is in both files.",
-    )
+    ) + ((f"{unknown} child episode(s) name an authority the reference data does not know and are in no share; "
+          f"{UNKNOWN_AUTHORITIES_FILE} (police only) lists each value as recorded: correct it at source.",)
+         if unknown else ())
     section = Section(
         id="shares",
         title="Shares by local authority",
@@ -192,25 +214,35 @@ def write_shares(
     *,
     care_homes: bool = True,
 ) -> list[Path]:
-    """Write every authority's CSV and cover, the care-home summary (police only, not in
-    the manifest), the index and the manifest; the paths."""
+    """Write every authority's CSV and cover, the care-home summary and the list of unknown
+    authorities (police only, not in the manifest), the index and the manifest; the paths.
+    The folder is published whole (``profiles.files.publishing``)."""
+    with publishing(out_dir) as stage:
+        paths = _write_shares(con, month, stage, settings, run_date, care_homes=care_homes)
+    return published(paths, stage, out_dir)
+
+
+def _write_shares(con: duckdb.DuckDBPyConnection, month: Month, out_dir: Path, settings: Settings, run_date: date,
+                  *, care_homes: bool) -> list[Path]:
     fields = share_fields(settings)
     check_columns(fields, "partner", where="disclosure.share_fields")
-    rows = share_rows(con, month)
     names = la_names(con)
+    rows, unknown = split_known_authorities(share_rows(con, month), names)
     renderer = Renderer(settings)
-    out_dir.mkdir(parents=True, exist_ok=True)
     shares: list[AuthorityShare] = []
     partner_files: list[Path] = []
     used: set[str] = set()
-    for authority, group in rows.groupby("local_authority", sort=True):
-        display = names.get(str(authority), str(authority))
+    groups = sorted(rows.groupby("la_code", sort=False), key=lambda kv: (names[kv[0]], kv[0]))
+    for code, group in groups:
+        # recorded once by code and once by name is one row; in the query's order
+        group = group.drop_duplicates("incident_ref").sort_values(["reported_at", "incident_ref"], kind="stable")
+        display = names[code]
         stem = slug(display)
-        while stem in used or stem == "index":
+        while stem in used or stem in _RESERVED_STEMS:
             stem += "_"
         used.add(stem)
         share = AuthorityShare(
-            local_authority=str(authority),
+            local_authority=", ".join(sorted(set(group["local_authority"].astype(str)))),
             display_name=display,
             file_stem=stem,
             children=int(group["person_ref"].nunique()),
@@ -218,23 +250,21 @@ def write_shares(
         )
         shares.append(share)
         csv_path = out_dir / f"{stem}.csv"
-        share_frame(group, fields).to_csv(csv_path, index=False, lineterminator="\n")
+        write_csv(share_frame(group, fields), csv_path)
         html_path = out_dir / f"{stem}.html"
         renderer.write_html(_cover(share, month, fields, settings, run_date), html_path)
         partner_files += [csv_path, html_path]
-    try:
-        check_files(partner_files, sensitive_values(con, month), "partner")
-    except Exception:
-        for path in partner_files:
-            path.unlink(missing_ok=True)
-        raise
+    check_files(partner_files, sensitive_values(con, month), "partner")
     police_files: list[Path] = []
+    if len(unknown):
+        police_files.append(write_csv(unknown, out_dir / UNKNOWN_AUTHORITIES_FILE))
     if care_homes:
         from profiles.reports.care_homes import write_care_home_summary
 
-        police_files = write_care_home_summary(con, month, out_dir, settings, run_date)
+        police_files += write_care_home_summary(con, month, out_dir, settings, run_date)
     index_path = out_dir / "index.html"
-    index = _index(shares, unassigned_children(con, month), month, settings, run_date, care_homes=care_homes)
+    index = _index(shares, unassigned_children(con, month), month, settings, run_date, care_homes=care_homes,
+                   unknown=int(unknown["episodes"].sum()) if len(unknown) else 0)
     renderer.write_html(index, index_path)
     manifest = write_manifest(
         out_dir, kind="partner_share", period=month.label, audience="partner",

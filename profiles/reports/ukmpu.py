@@ -10,10 +10,6 @@ listed); ``check_return`` is run before anything is written; ``write_return`` wr
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -25,6 +21,7 @@ from profiles import db
 from profiles.canonical import CARE_SETTING_TYPES, FOUND_BY_CODES, OUTCOME_CODES, RISK_CODES
 from profiles.config import Settings
 from profiles.errors import CheckFailed
+from profiles.files import published, publishing, write_csv, write_xlsx
 from profiles.periods import FinancialYear
 from profiles.reports.objects import Report, Section, Table
 from profiles.reports.output import write_manifest
@@ -248,26 +245,7 @@ def _write_xlsx(frame: pd.DataFrame, year: FinancialYear, settings: Settings, ru
     wb.properties.modified = stamp
     wb.properties.creator = "misper"
     wb.properties.title = f"UKMPU return {year.label}"
-    _save_reproducibly(wb, path, stamp)
-
-
-def _save_reproducibly(wb, path: Path, stamp: datetime) -> None:
-    """Save so that the same workbook gives the same bytes: openpyxl stamps the save time
-    into docProps/core.xml and every zip entry; both become ``stamp`` (the run date)."""
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    modified = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + modified + rb"\g<2>", data
-                )
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            target.writestr(entry, data)
+    write_xlsx(wb, path, stamp)
 
 
 def write_return(
@@ -282,9 +260,15 @@ def write_return(
     """Compute, check, then write the CSV, XLSX and HTML (and PDF if asked); the paths."""
     frame = ukmpu_return(con, year)
     check_return(frame)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with publishing(out_dir) as stage:
+        paths = _write_return_files(frame, year, stage, settings, run_date, pdf=pdf)
+    return published(paths, stage, out_dir)
+
+
+def _write_return_files(frame: pd.DataFrame, year: FinancialYear, out_dir: Path, settings: Settings,
+                        run_date: date, *, pdf: bool) -> list[Path]:
     csv_path = out_dir / "ukmpu_return.csv"
-    frame.to_csv(csv_path, index=False, lineterminator="\n")
+    write_csv(frame, csv_path)
     xlsx_path = out_dir / "ukmpu_return.xlsx"
     _write_xlsx(frame, year, settings, run_date, xlsx_path)
     renderer = Renderer(settings)

@@ -1,0 +1,95 @@
+"""Writing one audience's folder: HTML, PDF, tables/*.csv, summary.html, manifest.json."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from profiles.analysis.demand import YearOnYear
+from profiles import progress
+from profiles.config import Settings
+from profiles.periods import Month
+from profiles.disclosure import AUDIENCES, Audience, check_files
+from profiles.files import published, publishing
+from profiles.reports.objects import Report
+from profiles.reports.output import write_manifest, write_table_csv
+from profiles.reports.profile.build import build_profile
+from profiles.reports.profile_data import ProfileData, gather
+from profiles.reports.render import Renderer
+from profiles.reports.safety import sensitive_values
+
+
+@dataclass(frozen=True)
+class ProfileRun:
+    """What ``write_profile`` wrote, and the headline figures the reports were built from
+    (a run summary quotes these, never a second measurement)."""
+
+    files: dict[Audience, list[Path]]
+    headline: YearOnYear
+
+
+def default_out_dir(settings: Settings, month: Month, audience: Audience) -> Path:
+    return settings.output_dir / "profile" / month.label / audience
+
+
+def write_profile_files(report: Report, data: ProfileData, out_dir: Path, settings: Settings,
+                        con: duckdb.DuckDBPyConnection | None = None, *, pdf: bool = True) -> list[Path]:
+    """Write one audience's folder, published whole (``profiles.files.publishing``): a re-run
+    replaces the tables, never mixes two runs; the manifest comes last."""
+    with publishing(out_dir, replace=["tables/*.csv"]) as stage:
+        files = _write_profile_files(report, data, stage, settings, con, pdf=pdf)
+    return published(files, stage, out_dir)
+
+
+def _write_profile_files(report: Report, data: ProfileData, out_dir: Path, settings: Settings,
+                         con: duckdb.DuckDBPyConnection | None, *, pdf: bool) -> list[Path]:
+    renderer = Renderer(settings)
+    html_path = out_dir / "problem_profile.html"
+    html = renderer.write_html(report, html_path)
+    summary_path = out_dir / "summary.html"
+    renderer.write_html(report, summary_path, template="summary.html.j2")
+    tables_dir = out_dir / "tables"
+    csvs = [write_table_csv(t, tables_dir) for t in report.tables]
+    files = [html_path, summary_path, *csvs]
+    if report.audience != "police" and con is not None:
+        check_files(files, sensitive_values(con, data.month), report.audience)
+    if pdf:
+        pdf_path = out_dir / "problem_profile.pdf"
+        renderer.write_pdf(html, pdf_path)
+        files.append(pdf_path)
+    manifest = write_manifest(
+        out_dir, kind="problem_profile", period=data.month.label, audience=report.audience, marking=report.marking,
+        synthetic=report.synthetic, run_date=report.run_date, files=files,
+    )
+    return files + [manifest]
+
+
+def write_profile(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    month: Month,
+    run_date: date,
+    *,
+    audiences: tuple[Audience, ...] = AUDIENCES,
+    out_dir: Path | None = None,
+    pdf: bool | None = None,
+) -> ProfileRun:
+    """Gather once, then write each audience's folder (``out_dir`` only with one audience;
+    default ``<output_dir>/profile/<period>/<audience>``)."""
+    if out_dir is not None and len(audiences) > 1:
+        out_dirs = {a: out_dir / a for a in audiences}
+    else:
+        out_dirs = {a: out_dir or default_out_dir(settings, month, a) for a in audiences}
+    step = progress.Stage("problem profile: measures, then each audience", total=1 + len(audiences))
+    data = gather(con, settings, month)
+    step.advance()
+    written = {}
+    for audience in audiences:
+        report = build_profile(data, audience, run_date)
+        written[audience] = write_profile_files(report, data, out_dirs[audience], settings, con,
+                                                pdf=settings.reports.pdf if pdf is None else pdf)
+        step.advance()
+    return ProfileRun(files=written, headline=data.year_on_year)

@@ -1,0 +1,180 @@
+"""Every output is written whole or not at all, and no cell can run as a formula (issue 14, points 2 and 7)."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import os
+import subprocess
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from profiles import files
+from profiles.config import Settings
+from profiles.files import OutputError, publishing, safe_cell, write_csv, write_xlsx
+from profiles.periods import Month
+from tests.factories import add_episodes
+
+DANGEROUS = ["=1+1", "+44 161", "-2+3", "@SUM(A1)", "\tx", '=HYPERLINK("http://x","la")']
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.reader(fh))
+
+
+# ---- 14.2 formula injection ---------------------------------------------------------------
+
+
+def test_a_text_cell_that_would_start_a_formula_gets_an_apostrophe_and_numbers_stay_numbers(tmp_path):
+    frame = pd.DataFrame({"text": DANGEROUS, "n": [-3, 0, 5, -1, 2, 3], "x": [-1.5] * 6})
+    rows = _rows(write_csv(frame, tmp_path / "t.csv"))
+    assert [r[0] for r in rows[1:]] == ["'" + v for v in DANGEROUS]
+    assert [r[1] for r in rows[1:]] == ["-3", "0", "5", "-1", "2", "3"]  # numbers, not text
+    assert {r[2] for r in rows[1:]} == {"-1.5"}
+    carriage = write_csv(pd.DataFrame({"text": ["\rx"]}), tmp_path / "cr.csv").read_bytes()
+    assert carriage == b"text\n'\rx\n"
+    assert safe_cell("Bolton") == "Bolton" and safe_cell("it's -1") == "it's -1" and safe_cell(-3) == -3
+
+
+def test_a_workbook_cell_that_would_start_a_formula_is_stored_as_text(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["=1+1", "@x", -3, "fine"])
+    path = write_xlsx(wb, tmp_path / "w.xlsx", datetime(2024, 6, 3))
+    with zipfile.ZipFile(path) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no formula element at all
+    from openpyxl import load_workbook
+
+    cells = [c.value for c in next(load_workbook(path).active.iter_rows())]
+    assert cells == ["'=1+1", "'@x", -3, "fine"]
+
+
+def test_misper_repeats_neutralises_a_person_reference_that_is_a_formula(tmp_path):
+    from profiles.analysis.people_export import export_repeats
+    from profiles.db import connect
+
+    db_path = tmp_path / "m.duckdb"
+    con = connect(db_path)
+    add_episodes(con, [dict(incident_id=f"I{i}", person="=cmd|'/c calc'!A0", age=15,
+                            reported_at=f"2024-05-0{i + 1} 10:00") for i in range(4)])
+    con.execute("update person_identity set person_id = '=cmd|''/c calc''!A0'")
+    con.close()
+    path, n = export_repeats(db_path, Settings(), date(2024, 5, 31), tmp_path / "repeats.csv")
+    assert n == 1
+    assert _rows(path)[1][0] == "'=cmd|'/c calc'!A0"
+
+
+def test_a_share_carries_an_input_value_that_is_a_formula_only_as_text(con, tmp_path):
+    from profiles.reports.shares import write_shares
+
+    add_episodes(con, [dict(incident_id="I1", person="C1", age=15, reported_at="2024-05-03 21:15",
+                            responsible_la="@SUM(1+1)*cmd", placing_authority="E08000001")])
+    con.execute("insert into ref_boundaries (level, code, name, source_id, detail_rank, geom_wkb) values "
+                "('lad', 'E08000001', 'Bolton', 'test', 1, ''::blob)")
+    write_shares(con, Month.of(2024, 5), tmp_path, Settings(), date(2024, 6, 3), care_homes=False)
+    share = _rows(tmp_path / "bolton.csv")
+    column = share[0].index("responsible_la")
+    assert share[1][column] == "'@SUM(1+1)*cmd"
+    assert _rows(tmp_path / "unknown_authorities.csv")[1][0] == "'@SUM(1+1)*cmd"
+
+
+# ---- 14.7 nothing half-written --------------------------------------------------------------
+
+
+class _FullDisk(io.BytesIO):
+    """A file that takes 100 bytes and then reports a full disk."""
+
+    def __init__(self, path: str, *args, **kwargs) -> None:
+        super().__init__()
+        self._real = open(path, "wb")  # noqa: SIM115 - closed in close()
+
+    def write(self, data: bytes) -> int:
+        self._real.write(bytes(data)[:100])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def close(self) -> None:
+        self._real.close()
+        super().close()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def test_a_full_disk_leaves_no_partial_file_and_the_error_names_the_file_and_the_space(tmp_path, monkeypatch):
+    target = tmp_path / "out" / "problem_profile.html"
+    target.parent.mkdir()
+    target.write_text("the previous run's report", encoding="utf-8")
+    monkeypatch.setattr(files, "open", _FullDisk, raising=False)
+    with pytest.raises(OutputError) as caught:
+        files.write_text(target, "x" * 5000)
+    message = str(caught.value)
+    assert str(target) in message and "disk is full" in message and "5,000 bytes" in message
+    assert "\n" not in message
+    assert target.read_text(encoding="utf-8") == "the previous run's report"  # the old file is intact
+    assert sorted(p.name for p in target.parent.iterdir()) == ["problem_profile.html"]  # no .part left
+
+
+def test_a_folder_is_published_only_when_every_file_is_complete(tmp_path, monkeypatch):
+    folder = tmp_path / "partner"
+    folder.mkdir()
+    (folder / "manifest.json").write_text("old manifest", encoding="utf-8")
+    real_open = open
+    calls = {"n": 0}
+
+    def second_write_fails(path, *args, **kwargs):
+        calls["n"] += 1
+        return _FullDisk(path) if calls["n"] == 2 else real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(files, "open", second_write_fails, raising=False)
+    with pytest.raises(OutputError) as caught:
+        with publishing(folder) as stage:
+            files.write_text(stage / "problem_profile.html", "<html>complete</html>")
+            files.write_text(stage / "tables" / "a.csv", "a\n1\n")
+            files.write_text(stage / "manifest.json", "new manifest")
+    assert str(folder / "tables" / "a.csv") in str(caught.value)  # the file's real name, not the staging one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["partner"]  # the staging folder is gone
+    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json"]
+    assert (folder / "manifest.json").read_text(encoding="utf-8") == "old manifest"
+
+
+def test_a_published_folder_replaces_its_tables_and_keeps_other_files(tmp_path):
+    folder = tmp_path / "police"
+    (folder / "tables").mkdir(parents=True)
+    (folder / "tables" / "gone.csv").write_text("old\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("mine\n", encoding="utf-8")
+    with publishing(folder, replace=["tables/*.csv"]) as stage:
+        files.write_text(stage / "tables" / "new.csv", "n\n1\n")
+        files.write_text(stage / "manifest.json", "{}\n")
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
+        "manifest.json", "notes.txt", "tables/new.csv"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not Path("/bin/mount").exists(), reason="needs root to mount a tmpfs")
+def test_shares_on_a_really_full_disk_leave_nothing_behind(con, tmp_path):
+    from profiles.reports.shares import write_shares
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(disk)]).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        (disk / "filler").write_bytes(b"x" * (300 * 1024 - 24 * 1024))  # leave about 24 KB
+        add_episodes(con, [dict(incident_id=f"I{i}", person=f"C{i}", age=15, reported_at="2024-05-03 21:15",
+                                responsible_la="E08000001") for i in range(40)])
+        con.execute("insert into ref_boundaries (level, code, name, source_id, detail_rank, geom_wkb) values "
+                    "('lad', 'E08000001', 'Bolton', 'test', 1, ''::blob)")
+        with pytest.raises(OutputError) as caught:
+            write_shares(con, Month.of(2024, 5), disk / "share", Settings(), date(2024, 6, 3))
+        message = str(caught.value)
+        assert "disk is full" in message and str(disk / "share") in message and "bytes free" in message
+        assert sorted(p.name for p in disk.iterdir()) == ["filler"]  # no folder, no staging, no part file
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
