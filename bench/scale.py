@@ -259,7 +259,8 @@ def bench_size(size: int, args: argparse.Namespace) -> dict:
                 misper("--db", str(db), *cli), label=label,
                 profile_to=profiles / f"{slug}_{size}.txt").get("profile"))
         report["stages"].append(result)
-        shown = f"{result['seconds']:7.1f} s  {result['peak_rss_mb']:6,} MB" if "seconds" in result else "  timed out"
+        shown = (f"{result['seconds']:7.1f} s (CPU {result['cpu_seconds']:6.1f} s)  {result['peak_rss_mb']:6,} MB"
+                 if "seconds" in result else "  timed out")
         print(f"  {label:<36} {shown}  (load {result['load_before']})"
               + ("" if result.get("exit", 0) == 0 else f"  FAILED: {result.get('stderr', '')[-300:]}"), flush=True)
         return result

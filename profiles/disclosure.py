@@ -534,6 +534,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]*[A-Za-z0-9]")
 _SITE_LABEL = re.compile(
     "(?:" + "|".join(re.escape(k) for k in sorted(set(_TYPE_LABELS.values()) | {"Care setting"})) + r") [A-Z]+ \("
 )
+_SITE_LABEL_WHOLE = re.compile(_SITE_LABEL.pattern + r"[^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -570,7 +571,8 @@ class SensitiveValues:
         for row in rows:
             if not _SITE_LABEL.search(row):
                 continue
-            lowered = row.casefold()
+            # the label's own local authority ("... (Bolton)") is not a locality
+            lowered = _SITE_LABEL_WHOLE.sub(" ", row).casefold()
             kinds |= {kind for phrase, kind in self.localities.items() if phrase in lowered and _whole(phrase, lowered)}
         return sorted(kinds)
 

@@ -89,6 +89,8 @@ def test_a_load_where_every_row_is_quarantined_exits_non_zero_with_the_top_reaso
     assert result.exit_code == 2, result.output
     last = [ln for ln in result.output.splitlines() if ln.strip()][-1]
     assert "every one of the 2 rows of load 1 was quarantined; top reasons: gender: unknown code (2)" in last
+    assert "gender allows male, female, other, unknown (map other values under codes: in the mapping)" in last
+    assert "gender allows male, female, other, unknown" in result.stdout  # in the summary too
 
 
 def test_an_extract_older_than_the_last_load_says_so_before_loading(tmp_path):

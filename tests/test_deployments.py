@@ -222,6 +222,15 @@ def test_a_real_server_serves_the_deployments_and_a_process_worker_runs_them(tmp
         _run([str(BIN / "prefect"), "deployment", "run", "partner-shares/test-force",
               "--start-at", "2025-02-02 06:00", "--watch"], env)
         assert (tmp_path / "force" / "out" / "share" / "2025-01" / "index.html").exists()
+        # misper schedule: what the server has, in London time
+        shown = _run([str(BIN / "misper"), "--config", str(config), "schedule"], env).stdout.splitlines()
+        assert shown[0] == f"Prefect server {api}: runs as the server has them (times in London)"
+        at = shown.index("monthly-problem-profile/test-force: cron '0 6 2 * *' (Europe/London)")
+        upcoming = shown[at + 1].removeprefix("  next: ").split("; ")
+        assert len(upcoming) == 3 and all(" 02 " in t and "06:00" in t for t in upcoming), shown
+        at = shown.index("ukmpu-annual-return/test-force: cron '0 6 15 4 *' (Europe/London)")
+        assert shown[at + 2].startswith("  last: Completed at "), shown
+        assert "partner-shares/test-force: no schedule (run by hand)" in shown
         _stop(serving)
 
         # the same deployments on a process work pool, run by a worker

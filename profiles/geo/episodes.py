@@ -49,6 +49,20 @@ def geo_version(con: duckdb.DuckDBPyConnection) -> str:
     return str(meta["version"].iloc[0]) if len(meta) else ""
 
 
+#: What a location was given as: rows alike in these are normalised once.
+RAW_INPUTS = ["address", "postcode", "easting", "northing", "site_ref"]
+
+
+def prepare_distinct(locations: pd.DataFrame) -> pd.DataFrame:
+    """:func:`prepare_inputs` row for row, normalising each distinct raw input only once."""
+    group = locations.groupby(RAW_INPUTS, dropna=False, sort=False).ngroup().to_numpy()
+    _, first = np.unique(group, return_index=True)   # group ids are in first-seen order
+    once = prepare_inputs(locations.iloc[first].reset_index(drop=True))
+    out = once.iloc[group]
+    out.index = locations.index
+    return out
+
+
 def geocode_episodes(con: duckdb.DuckDBPyConnection, settings: Settings) -> GeocodeRun:
     """Geocode new or changed episodes into ``episode_locations``; refresh candidate sites."""
     version = geo_version(con)
@@ -66,7 +80,7 @@ def geocode_episodes(con: duckdb.DuckDBPyConnection, settings: Settings) -> Geoc
             })
             frames.append(part)
         locations = pd.concat(frames, ignore_index=True)
-        prepared = prepare_inputs(locations)
+        prepared = prepare_distinct(locations)
         ctx = GeoContext(con, settings, online=online_for(settings, con))
         step.advance()
         results = geocode_keys(con, prepared, settings, ctx=ctx)

@@ -30,7 +30,7 @@ from profiles.errors import InputError
 from profiles.ingest.mapping import Mapping, load_mapping
 from profiles.ingest.pseudonymise import person_keys_table
 from profiles.ingest.readers import ROW_COLUMN, SourceTable, read_source
-from profiles.ingest.records import RECORD_TYPES, RecordSpec
+from profiles.ingest.records import RECORD_TYPES, RecordSpec, allowed_codes
 
 OUTCOMES = ("loaded", "updated", "unchanged", "stale", "quarantined", "duplicates")
 
@@ -76,11 +76,23 @@ class LoadResult:
         usable = sum(self.total(o) for o in ("loaded", "updated", "unchanged", "stale"))
         return self.total("quarantined") > 0 and usable == 0
 
+    def allowed_notes(self) -> list[str]:
+        """For each unknown-code reason of the load: the codes its column allows."""
+        notes = []
+        for problem, _ in self.top_reasons:
+            column, _, rest = problem.partition(":")
+            if rest.strip().startswith("unknown code") and allowed_codes(column):
+                notes.append(f"{column} allows {', '.join(allowed_codes(column))}"
+                             " (map other values under codes: in the mapping)")
+        return notes
+
     def refusal_line(self) -> str:
         """One line for a load whose every row was quarantined: the top reasons."""
         reasons = "; ".join(f"{problem} ({n:,})" for problem, n in self.top_reasons[:3])
+        allowed = "; ".join(self.allowed_notes()[:2])
         return (f"every one of the {self.rows_read:,} rows of load {self.load_id} was quarantined;"
-                f" top reasons: {reasons} (`misper quarantine --load {self.load_id}`)")
+                f" top reasons: {reasons}" + (f"; {allowed}" if allowed else "")
+                + f" (`misper quarantine --load {self.load_id}`)")
 
     def total(self, outcome: str) -> int:
         return sum(getattr(f, outcome) for f in self.files)
@@ -127,6 +139,7 @@ class LoadResult:
             )
         if self.total("quarantined"):
             lines.append("  quarantined rows and their reasons: `misper quarantine` (table quarantine)")
+            lines += [f"  {note}" for note in self.allowed_notes()]
         return "\n".join(lines)
 
 

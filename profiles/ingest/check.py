@@ -32,7 +32,7 @@ from profiles.errors import InputError
 from profiles.ingest import _local, load_table, plan_columns, read_and_map, stage
 from profiles.ingest.mapping import Mapping, load_mapping
 from profiles.ingest.readers import extract_time
-from profiles.ingest.records import RECORD_TYPES, RecordSpec
+from profiles.ingest.records import RECORD_TYPES, RecordSpec, allowed_codes
 
 #: How much of a CSV is read to find its header row.
 HEADER_BYTES = 1 << 16
@@ -178,16 +178,6 @@ class CheckReport:
 
 def _pct(n: int, d: int) -> str:
     return f"{(100.0 * n / d) if d else 100.0:.1f}%"
-
-
-def allowed_codes(column: str) -> tuple[str, ...]:
-    """The codes a canonical column accepts (Y/N columns: the accepted spellings)."""
-    if column in canonical.CODE_LISTS:
-        return canonical.CODE_LISTS[column]
-    col = canonical.BY_NAME.get(column)
-    if col is not None and col.type == "boolean":
-        return canonical.TRUE_VALUES + canonical.FALSE_VALUES
-    return ()
 
 
 def _kind(spec: RecordSpec, column: str) -> str:

@@ -75,3 +75,13 @@ RECORD_TYPES: dict[str, RecordSpec] = {
         merge_sql="staging/merge_absences.sql",
     ),
 }
+
+
+def allowed_codes(column: str) -> tuple[str, ...]:
+    """The codes a canonical column accepts (Y/N columns: the accepted spellings); () if any text."""
+    if column in canonical.CODE_LISTS:
+        return canonical.CODE_LISTS[column]
+    col = canonical.BY_NAME.get(column)
+    if col is not None and col.type == "boolean":
+        return canonical.TRUE_VALUES + canonical.FALSE_VALUES
+    return ()

@@ -8,6 +8,7 @@ select distinct 'home_ward' as kind, b.name as value
 from sites s
 join ref_boundaries b on b.level = 'ward' and b.code = s.ward_code
 where s.sensitive and b.name is not null
+  and lower(b.name) not in (select lower(name) from ref_boundaries where level = 'lad' and name is not null)
 union all
 select distinct 'home_sector', regexp_extract(upper(trim(s.postcode)), '^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9])[A-Z]{2}$', 1)
     || ' ' || regexp_extract(upper(trim(s.postcode)), '^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9])[A-Z]{2}$', 2)
@@ -24,3 +25,5 @@ from (
     group by s.site_id
 )
 where home_place is not null
+  -- a place that is also a local authority's name ("Bolton") says no more than the label does
+  and lower(home_place) not in (select lower(name) from ref_boundaries where level = 'lad' and name is not null)
