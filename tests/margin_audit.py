@@ -17,6 +17,7 @@ shown anyway (they disclose no one), so learning one gives nothing away.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
 
@@ -35,16 +36,44 @@ def _as_counts(full: pd.DataFrame) -> list[str]:
     return cols
 
 
-def row_relations(full: pd.DataFrame, counts: list[str]) -> list[tuple[tuple[str, ...], str]]:
-    """(parts, total) pairs of count columns with sum(parts) == total on every row (at least 2 parts)."""
-    values = full[counts].astype(float)
-    found = []
-    for total in counts:
-        others = [c for c in counts if c != total]
-        for k in range(2, len(others) + 1):
-            for parts in combinations(others, k):
-                if np.allclose(values[list(parts)].sum(axis=1), values[total]) and values[total].sum() > 0:
-                    found.append((parts, total))
+def row_relations(full: pd.DataFrame, counts: list[str], *, budget: int = 1_000_000
+                  ) -> list[tuple[tuple[str, ...], str]]:
+    """(parts, total) pairs of count columns with sum(parts) == total on every row (at least 2 parts).
+
+    A depth-first search over subsets of the columns that never exceed the total on any row,
+    pruned when the columns left cannot reach it; all-zero columns are left out (they add
+    nothing to a line). More than ``budget`` steps raises rather than hangs."""
+    values = full[counts].astype(float).to_numpy()
+    nonzero = [j for j in range(len(counts)) if values[:, j].any()]
+    found: list[tuple[tuple[str, ...], str]] = []
+    steps = 0
+    for t in nonzero:
+        target = values[:, t]
+        cands = [j for j in nonzero if j != t and (values[:, j] <= target + 1e-9).all()]
+        # what the candidates from position i onwards can still add, row by row
+        rest = np.zeros((len(cands) + 1, len(target)))
+        for i in range(len(cands) - 1, -1, -1):
+            rest[i] = rest[i + 1] + values[:, cands[i]]
+
+        def extend(start: int, partial: np.ndarray, chosen: tuple[int, ...]) -> None:
+            nonlocal steps
+            for i in range(start, len(cands)):
+                steps += 1
+                if steps > budget:
+                    raise RuntimeError(f"row_relations: more than {budget} steps over {len(counts)} columns")
+                if (partial + rest[i] < target - 1e-9).any():
+                    return  # the columns left cannot reach the total
+                total = partial + values[:, cands[i]]
+                if (total > target + 1e-9).any():
+                    continue
+                picked = chosen + (cands[i],)
+                if np.allclose(total, target):
+                    if len(picked) >= 2:
+                        found.append((tuple(counts[j] for j in picked), counts[t]))
+                    continue  # any further (non-zero) column would pass the total somewhere
+                extend(i + 1, total, picked)
+
+        extend(0, np.zeros(len(target)), ())
     return found
 
 
@@ -54,11 +83,13 @@ def exposed_cells(
     relations: list[tuple[tuple[str, ...], str]] | None = None,
     total_row: bool | None = None,
     column_totals: bool = True,
+    signed: Iterable[str] = (),
 ) -> list[tuple[int, str, float]]:
     """Withheld cells of ``shown`` that a reader can recover exactly: (row, column, value).
 
     ``counts``, ``relations`` and ``total_row`` are found from ``full`` unless given;
-    ``column_totals=False`` for a table whose rows overlap (its columns add up to nothing)."""
+    ``column_totals=False`` for a table whose rows overlap (its columns add up to nothing);
+    ``signed`` columns (a change on last year) may be negative, so the reader bounds them by nothing."""
     counts = [c for c in (_as_counts(full) if counts is None else counts) if c in shown.columns]
     if not counts or not len(full):
         return []
@@ -106,23 +137,26 @@ def exposed_cells(
         for j, coef in coefs.items():
             a_eq[i, j] = coef
         b_eq[i] = rhs
+    signed_cols = {counts.index(col) for col in signed if col in counts}
+    bounds = [(None, None) if c in signed_cols else (0, None) for _, c in unknown]
     exposed = []
     for j, (r, c) in enumerate(unknown):
         if r >= inner:
             continue  # a total row holds the column totals, which the reader knows anyway
         objective = np.zeros(len(unknown))
         objective[j] = 1.0
-        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
         if low.status == 0 and high.status == 0 and abs(low.fun + high.fun) < 1e-6 and truth[r, c] != 0:
             exposed.append((r, counts[c], float(truth[r, c])))
     return exposed
 
 
-def audit_tables(police_tables: Path, shown_tables: Path, marker: str) -> list[str]:
+def audit_tables(police_tables: Path, shown_tables: Path, marker: str, *, signed: Iterable[str] = ()) -> list[str]:
     """Every withheld cell of the CSV tables in ``shown_tables`` (a partner or public
     ``tables/`` folder) that their margins give away, using the police edition of the same
-    table as the truth; one line per leak (table, row, column, value)."""
+    table as the truth; one line per leak (table, row, column, value). ``signed``: columns
+    (in any table) that a reader knows may be negative."""
     leaks = []
     for shown_path in sorted(Path(shown_tables).glob("*.csv")):
         police_path = Path(police_tables) / shown_path.name
@@ -134,6 +168,6 @@ def audit_tables(police_tables: Path, shown_tables: Path, marker: str) -> list[s
             continue  # a list cut differently for the audience: no shared margins
         counts = [c for c in full.columns if c in shown.columns and pd.api.types.is_integer_dtype(full[c])
                   and (full[c] >= 0).all()]
-        for r, col, value in exposed_cells(shown, full, marker, counts=counts):
+        for r, col, value in exposed_cells(shown, full, marker, counts=counts, signed=signed):
             leaks.append(f"{shown_path.name}: row {r + 1}, {col} = {value:g} can be worked out")
     return leaks

@@ -166,11 +166,11 @@ def demographics(ctx: Context) -> Section:
     ))
     fig = bar_from(age, "demographics_age", "Incidents by age band", "incidents by age band")
     placed = measure_table(ctx, "placements", "Looked-after children's reports by placement and by who placed them",
-                           ("incidents", "individuals"), additive_columns=False,
+                           ("incidents", "individuals"),
                            notes=("in_area: placed by a local authority of the force area; out_of_area: by any "
                                   "other; not_recorded: no placing authority, or one that matches none.",))
     placing = measure_table(ctx, "placing_authorities", "Looked-after children's reports by placing authority",
-                            ("incidents", "individuals"), additive_columns=False)
+                            ("incidents", "individuals"))
     return Section(id="demographics", title="Demographics", tables=(age, gender, ethnic, looked, placed, placing),
                    figures=(fig,),
                    paragraphs=("Child: under 18 at the time of the report. Ethnicity is officer-defined (IC codes), "
