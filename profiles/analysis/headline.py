@@ -124,4 +124,4 @@ def headline(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month) -
         threshold = thresholds.get(figure.id)
         row["status"] = rag_status(row[threshold.on], threshold) if threshold else None
         rows.append(row)
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    return pd.DataFrame(rows, columns=list(COLUMNS)).astype({"base": "Int64"})
