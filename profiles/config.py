@@ -342,6 +342,10 @@ class ReportsConfig(_Section):
     #: Interventions CSV for the intervention-impact section (columns in
     #: profiles/analysis/interventions.py); empty: the section says none was given.
     interventions_file: Path | None = None
+    #: The board's recommendations register (YAML, profiles/register.py, docs/reports.md) that
+    #: the Recommendations section reads; empty: the section says none was given and how to
+    #: start one, and lists the actions the month's figures suggest.
+    recommendations_file: Path | None = None
     #: Rows shown in ranked tables (sites, found places, clusters, hot spots).
     top_rows: int = Field(10, ge=1)
     #: Rows shown in lists of people (repeat, referral, trigger-plan, intelligence lists);

@@ -36,6 +36,7 @@ def demo_config(tmp_path: Path) -> Path:
     config["paths"] = {"db": str(tmp_path / "misper.duckdb"), "output_dir": str(tmp_path / "out")}
     config["delivery"]["outbox_dir"] = str(tmp_path / "out" / "outbox")
     config["reports"]["interventions_file"] = str(SAMPLE / "interventions.csv")
+    config["reports"]["recommendations_file"] = str(SAMPLE / "recommendations.yaml")
     path = tmp_path / "misper.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path

@@ -95,7 +95,7 @@ def recommendations(ctx: Context, tables: dict[str, Table]) -> Section:
     items = []
     if f["trigger_plans_new"] or f["trigger_plans_review"]:
         items.append(f"Put trigger plans in place for {ctx.n(f['trigger_plans_new'])} people and review "
-                     f"{ctx.n(f['trigger_plans_review'])} (the police edition lists them).")
+                     f"{ctx.n(f['trigger_plans_review'])} (the police annex lists them).")
     if f["referrals"]:
         items.append(f"Confirm that the {ctx.n(f['referrals'])} referrals to social care due this month were made.")
     ranked = tables.get("sites_ranked")
