@@ -33,7 +33,7 @@ import yaml
 from cronsim import CronSim, CronSimError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from profiles.disclosure import Audience
+from profiles.audiences import Audience
 from profiles.errors import MisperError
 
 #: The project's root folder (where sql/, templates/, config/ and data/ live).
