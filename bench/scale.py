@@ -40,6 +40,16 @@ RESULTS = ROOT / "bench" / "results"
 BIG = Path("/work/big")
 DEFAULT_SIZES = (30_000, 120_000, 1_000_000)
 NATIONAL = 3_500_000
+#: The board pack's page caps (issue 10): police at most 24, partner and public at most 20.
+PAGE_CAPS = {"police": 24, "partner": 20, "public": 20}
+
+
+def pdf_pages(path: Path) -> int | None:
+    """Pages of a PDF (poppler's pdfinfo), None when it is not there."""
+    if not path.exists():
+        return None
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
 def load() -> str:
@@ -285,6 +295,12 @@ def bench_size(size: int, args: argparse.Namespace) -> dict:
     if not args.no_pdf:
         stage("profile partner (with PDF)", "profile", "--period", span["period"], "--audience", "partner", "--pdf",
               "--out", str(out / "partner"))
+        # the board pack: every audience's main PDF, its pages against the issue's caps
+        stage("profile, every audience (with PDF)", "profile", "--period", span["period"],
+              "--pdf", "--out", str(out / "all"), profile=False)
+        report["pages"] = {a: pdf_pages(out / "all" / a / "problem_profile.pdf") for a in PAGE_CAPS}
+        print("  main PDF pages: " + ", ".join(f"{a} {n} (cap {PAGE_CAPS[a]})" for a, n in report["pages"].items()),
+              flush=True)
     stage("ukmpu (one year)", "ukmpu", "--year", str(span["ukmpu_year"]), "--out", str(out / "ukmpu"))
     repeats_csv = out / "repeats.csv"
     stage("repeats", "repeats", "--as-of", span["as_of"], "--out", str(repeats_csv))
@@ -341,9 +357,22 @@ def main(argv: list[str] | None = None) -> int:
         sizes.append(NATIONAL)
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    reports = []
     for size in sizes:
         report = bench_size(size, args)
+        reports.append(report)
         (RESULTS / f"scale-{size}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    partner = {r["size"]: next((x.get("seconds") for x in r["stages"] if x["stage"] == "profile partner (with PDF)"), None)
+               for r in reports}
+    if len(partner) > 1 and all(partner.values()):
+        base = min(partner)
+        print("board pack, partner profile from the database to a finished PDF: " + ", ".join(
+            f"{size:,}: {sec:.1f} s ({sec / partner[base]:.2f}x {base:,})" for size, sec in sorted(partner.items()))
+            + "; goal: at most 1.5x", flush=True)
+    for r in reports:
+        if r.get("pages"):
+            print(f"board pack pages at {r['size']:,}: " + ", ".join(f"{a} {n}" for a, n in r["pages"].items())
+                  + " (caps: police 24, partner 20, public 20)", flush=True)
     print(f"make bench: {len(sizes)} size(s) in {time.perf_counter() - started:.0f} s; "
           f"results in {RESULTS.relative_to(ROOT)}/scale-*.json")
     return 0

@@ -161,7 +161,7 @@ def parsed(parse: Callable[[str], T], option: str) -> Callable[[Any], T]:
 
 
 def _audience(text: str) -> str:
-    from profiles.disclosure import check_audience
+    from profiles.audiences import check_audience
 
     return check_audience(text)
 

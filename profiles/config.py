@@ -33,7 +33,7 @@ import yaml
 from cronsim import CronSim, CronSimError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from profiles.disclosure import Audience
+from profiles.audiences import Audience
 from profiles.errors import MisperError
 
 #: The project's root folder (where sql/, templates/, config/ and data/ live).
@@ -363,6 +363,10 @@ class ReportsConfig(_Section):
     #: Interventions CSV for the intervention-impact section (columns in
     #: profiles/analysis/interventions.py); empty: the section says none was given.
     interventions_file: Path | None = None
+    #: The board's recommendations register (YAML, profiles/register.py, docs/reports.md) that
+    #: the Recommendations section reads; empty: the section says none was given and how to
+    #: start one, and lists the actions the month's figures suggest.
+    recommendations_file: Path | None = None
     #: Rows shown in ranked tables (sites, found places, clusters, hot spots).
     top_rows: int = Field(10, ge=1)
     #: Rows a table shows in the body of a profile; the rest are named by the line "and N more

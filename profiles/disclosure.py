@@ -35,26 +35,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
+from profiles.audiences import AUDIENCES, Audience, check_audience  # noqa: F401  (re-exported)
 from profiles.canonical import COLUMNS
 from profiles.errors import CheckFailed, InvalidValue
 
 if TYPE_CHECKING:  # types only: disclosure imports nothing above it
     from profiles.config import Settings
     from profiles.reports.objects import Table
-
-#: Who an output is for, from most to least detail.
-Audience = Literal["police", "partner", "public"]
-AUDIENCES: tuple[Audience, ...] = ("police", "partner", "public")
-
-
-def check_audience(audience: str) -> Audience:
-    """``audience`` if it is one of ``AUDIENCES`` (else ``InvalidValue`` in the field's words)."""
-    if audience not in AUDIENCES:
-        raise InvalidValue("audience", f"expected one of {', '.join(AUDIENCES)}, got '{audience}'")
-    return audience  # type: ignore[return-value]
-
 
 def is_small_count(value, threshold: int):
     """The primary suppression test, written once: a count from 1 to ``threshold - 1``.

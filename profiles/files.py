@@ -14,6 +14,7 @@ is, and a spreadsheet reads it as a number, never a formula.
 
 from __future__ import annotations
 
+import csv
 import errno
 import hashlib
 import io
@@ -143,8 +144,30 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """The one CSV writer: UTF-8, a header row, ``\\n`` line ends, no index, cells made
     safe for spreadsheets, written atomically. ``frame`` holds the cells as they are to
     be shown (see ``csv_cells`` for record files)."""
-    text = safe_frame(frame).to_csv(index=False, lineterminator="\n")
+    safe = safe_frame(frame)
+    text = safe.to_csv(index=False, lineterminator="\n")
+    if _has_lone_cr(safe):
+        text = _quote_carriage_returns(safe.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_ALL))
     return write_text(path, text)
+
+
+def _has_lone_cr(frame: pd.DataFrame) -> bool:
+    """Whether a text cell holds a carriage return (the csv module leaves it unquoted)."""
+    return any(frame[c].map(lambda v: isinstance(v, str) and "\r" in v).any()
+               for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
+
+
+def _quote_carriage_returns(quoted_all: str) -> str:
+    """The same CSV with minimal quoting, where a cell holding a carriage return is quoted too:
+    a spreadsheet then reads it as part of the cell, never as a new row. ``quoted_all`` (every
+    cell quoted) parses back exactly whatever the cells hold."""
+    special = (",", '"', "\n", "\r")
+
+    def field(value: str) -> str:
+        return '"' + value.replace('"', '""') + '"' if any(ch in value for ch in special) else value
+
+    return "".join(",".join(field(v) for v in row) + "\n"
+                   for row in csv.reader(io.StringIO(quoted_all, newline="")))
 
 
 def write_csv_rows(rows: Iterable[dict], columns: list[str], path: str | Path) -> Path:

@@ -8,6 +8,7 @@ only in where the extracts, database and outputs are.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 import yaml
 
 from profiles.config import DEFAULT_CONFIG_PATH
+from tests.leak_scan import leaks, marked_values
 from tests.margin_audit import audit_tables
 from tests.test_flows import SAMPLE, _slice_absences, _slice_rms
 
@@ -36,6 +38,7 @@ def demo_config(tmp_path: Path) -> Path:
     config["paths"] = {"db": str(tmp_path / "misper.duckdb"), "output_dir": str(tmp_path / "out")}
     config["delivery"]["outbox_dir"] = str(tmp_path / "out" / "outbox")
     config["reports"]["interventions_file"] = str(SAMPLE / "interventions.csv")
+    config["reports"]["recommendations_file"] = str(SAMPLE / "recommendations.yaml")
     path = tmp_path / "misper.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
@@ -91,6 +94,21 @@ def test_demo_runs_the_main_job_prints_where_everything_is_and_a_rerun_changes_n
     for audience in ("partner", "public"):
         assert audit_tables(police_tables, out / "profile" / "2026-10" / audience / "tables", "[c]",
                             signed=("change_vs_last_year",)) == []
+    # every byte a partner or public reader receives (documents, tables, shares, their emails and
+    # attachments) holds none of the input's person references, dates of birth, free text,
+    # addresses or children's-home names (an independent scan: tests/leak_scan.py)
+    values = marked_values(tmp_path / "misper.duckdb")
+    assert all(values[kind] for kind in ("person reference", "date of birth", "free text", "children's home"))
+    received = [p for audience in ("partner", "public") for p in (out / "profile" / "2026-10" / audience).rglob("*")
+                if p.is_file()]
+    share = out / "share" / "2026-10"  # what the partner manifest sends (the index and care-home summary are police)
+    received += [share / f["path"] for f in json.loads((share / "manifest.json").read_text())["files"]]
+    received += [p for p in emls if "Missing-persons-coordinator" not in p.name]  # the police list's is police
+    assert len(received) > 50
+    assert leaks(received, values) == []
+    probe = tmp_path / "probe.txt"  # the scan finds what is there
+    probe.write_text("x " + sorted(values["person reference"])[0] + " y", encoding="utf-8")
+    assert leaks([probe], values)
     data, files = data_snapshot(tmp_path / "misper.duckdb"), report_files(out)
     assert data["episodes"] and data["episode_locations"]
 

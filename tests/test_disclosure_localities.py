@@ -38,3 +38,20 @@ def test_the_leak_check_finds_a_homes_ward_or_place_beside_a_site_label(tmp_path
     with pytest.raises(CheckFailed, match="postcode sector"):
         check_files([page], values, "partner")
     check_files([leaked, page], values, "police")  # the police may see where homes are
+
+
+def test_a_hot_ward_that_is_mostly_one_home_is_placed_by_its_authority_only():
+    from profiles.reports.profile.places import _ward_main_sites
+
+    points = pd.DataFrame({
+        "ward_code": ["W1"] * 5 + ["W2"] * 4 + [None],
+        "site_id": ["HOME"] * 3 + [None, "HOSP"] + ["HOME", "HOME", None, "HOSP"] + ["HOME"],
+        "lad_code": ["E08000001"] * 5 + ["E08000010"] * 4 + [None],
+    })
+    main, la = _ward_main_sites(points)
+    assert main == {"W1": "HOME"}  # 3 of 5; in W2 the home has 2 of 4, not more than half
+    assert la == {"W1": "E08000001", "W2": "E08000010"}
+    wards = pd.DataFrame({"ward": ["Westhoughton South", "Pemberton"], "local_authority": ["Bolton", "Wigan"],
+                          "incidents": [40, 12]})
+    shown = only_local_authority(wards, [main.get(c) == "HOME" for c in ("W1", "W2")], "public")
+    assert shown["ward"].tolist() == [None, "Pemberton"] and shown["local_authority"].tolist() == ["Bolton", "Wigan"]

@@ -40,9 +40,12 @@ def test_the_small_count_test_is_written_only_in_profiles_disclosure():
     assert chained + against + in_templates == []
 
 
-def test_the_audience_list_is_written_only_in_profiles_disclosure():
+def test_the_audience_list_is_written_only_in_profiles_audiences():
+    """profiles/audiences.py (re-exported by profiles.disclosure, kept apart so that the CLI
+    starts without pandas) is the one place."""
     code = _sources("profiles", "pipelines")
-    listed = _hits(r"""["']police["']\s*,\s*["']partner["']\s*,\s*["']public["']""", code, home=DISCLOSURE)
+    listed = _hits(r"""["']police["']\s*,\s*["']partner["']\s*,\s*["']public["']""", code,
+                   home=ROOT / "profiles" / "audiences.py")
     assert listed == []
 
 

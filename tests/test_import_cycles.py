@@ -110,3 +110,15 @@ def test_the_command_modules_never_import_the_entry_point():
     graph = import_graph()
     assert "pipelines.cli" not in set().union(*(graph[m] for m in graph if m.startswith("pipelines.commands")))
     assert not graph["pipelines.cli_app"] & {m for m in graph if m.startswith("pipelines.commands")}
+
+
+def test_the_command_line_starts_without_the_data_stack():
+    """A refused option or `--help` answers before pandas, DuckDB or Prefect are imported:
+    they load inside the command that needs them (issue 13: a refusal in under a second)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, pipelines.cli; "
+             "print(sorted(m for m in ('pandas', 'numpy', 'duckdb', 'prefect', 'geopandas') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr

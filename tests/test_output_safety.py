@@ -38,7 +38,7 @@ def test_a_text_cell_that_would_start_a_formula_gets_an_apostrophe_and_numbers_s
     assert [r[1] for r in rows[1:]] == ["-3", "0", "5", "-1", "2", "3"]  # numbers, not text
     assert {r[2] for r in rows[1:]} == {"-1.5"}
     carriage = write_csv(pd.DataFrame({"text": ["\rx"]}), tmp_path / "cr.csv").read_bytes()
-    assert carriage == b"text\n'\rx\n"
+    assert carriage == b"text\n\"'\rx\"\n"  # quoted: the carriage return stays in its cell
     assert safe_cell("Bolton") == "Bolton" and safe_cell("it's -1") == "it's -1" and safe_cell(-3) == -3
 
 
@@ -178,3 +178,15 @@ def test_shares_on_a_really_full_disk_leave_nothing_behind(con, tmp_path):
         assert sorted(p.name for p in disk.iterdir()) == ["filler"]  # no folder, no staging, no part file
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_a_carriage_return_inside_a_cell_is_quoted_so_it_never_starts_a_row(tmp_path):
+    frame = pd.DataFrame({"note": ["one\rtwo", "plain", 'say "hi"\r', None], "n": [1, 2, 3, 4]})
+    path = write_csv(frame, tmp_path / "cr.csv")
+    raw = path.read_bytes()
+    assert b'"one\rtwo"' in raw and b'"say ""hi""\r"' in raw
+    assert _rows(path) == [["note", "n"], ["one\rtwo", "1"], ["plain", "2"], ['say "hi"\r', "3"], ["", "4"]]
+    # without a carriage return the bytes are the ordinary minimal quoting
+    clean = frame.assign(note=frame["note"].str.replace("\r", "", regex=False))
+    assert write_csv(clean, tmp_path / "clean.csv").read_text(encoding="utf-8") == \
+        clean.to_csv(index=False, lineterminator="\n")

@@ -178,7 +178,7 @@ COMMON = {
         "sites_persistent_emerging": ["site", "type", "local_authority", "incidents", "recent_incidents", "status"],
         "sites_clusters": ["cluster", "incidents", "individuals", "local_authority", "ward", "main_site",
                            "share_at_known_sites", "nearest_place"],
-        "sites_hot_wards": ["ward", "incidents", "gi_z"],
+        "sites_hot_wards": ["ward", "local_authority", "incidents", "gi_z"],
     },
     "found_locations": {
         "found_places": ["place", "kind", "incidents", "individuals", "share_of_found", "median_distance_m"],

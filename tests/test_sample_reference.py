@@ -148,7 +148,7 @@ def test_the_reference_importer_recognises_every_data_file_of_the_committed_extr
 
     found, ignored = scan(REFERENCE)
     kinds = {f.kind for f in found}
-    assert kinds == {"codepoint", "cqc", "os_open_names", "geonames", "user_sites", "boundary"}
+    assert kinds == {"codepoint", "cqc", "os_open_names", "geonames", "user_sites", "boundary", "population"}
     assert all(p.name in ("ATTRIBUTION.txt", "PROVENANCE.txt", "Ward_to_LAD_Dec_2023_Lookup_UK.csv")
                for p in ignored)
 

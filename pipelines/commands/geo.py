@@ -16,7 +16,6 @@ from pathlib import Path
 import typer
 
 from pipelines.cli_app import app, command, handle_errors, out, reference_app, state
-from profiles.db import connect
 
 geocode_app = typer.Typer(
     help="Geocode locations offline: a CSV (--input/--out), the episodes, overrides, the unmatched list.",
@@ -32,6 +31,7 @@ def reference_import(
     ),
 ) -> None:
     """Build the reference tables from the open-data files found (by shape) under a folder."""
+    from profiles.db import connect
     from profiles.geo.reference import import_reference
 
     con = connect(state.db_path)
@@ -47,6 +47,7 @@ def geocode(
     out_file: Path = typer.Option(None, "--out", help="Where to write the CSV with the geocoded columns."),
 ) -> None:
     """Geocode a CSV (--input/--out), or run a subcommand."""
+    from profiles.db import connect
     if ctx.invoked_subcommand is not None:
         return
     if input is None or out_file is None:
@@ -68,6 +69,7 @@ def geocode(
 @command(geocode_app, name="episodes")
 def geocode_episodes_command() -> None:
     """Geocode new or changed episodes into episode_locations (re-running changes nothing)."""
+    from profiles.db import connect
     from profiles.geo.episodes import geocode_episodes
     from profiles.geo.files import ensure_reference
 
@@ -89,6 +91,7 @@ def override(
     remove: bool = typer.Option(False, "--remove", help="Forget the override for --incident/--role."),
 ) -> None:
     """Enter an analyst's position for a location; it wins over everything on every run."""
+    from profiles.db import connect
     from profiles.errors import InputError
     from profiles.geo.overrides import add_override, import_overrides, remove_override
 
@@ -114,6 +117,7 @@ def unmatched(
     out_file: Path = typer.Option(..., "--out", help="CSV to write (police-restricted: address text)."),
 ) -> None:
     """List the locations no step could place, with how many incidents each."""
+    from profiles.db import connect
     from profiles.geo.files import write_unmatched
 
     con = connect(state.db_path)
@@ -125,6 +129,7 @@ def report(
     out_file: Path = typer.Option(None, "--out", help="Also write the table as CSV."),
 ) -> None:
     """Share of go-missing and found locations by method, and the unmatched rate."""
+    from profiles.db import connect
     from profiles.geo.files import report_text, write_report
 
     con = connect(state.db_path)
@@ -136,6 +141,7 @@ def accuracy(
     onspd: Path = typer.Option(..., "--onspd", help="ONSPD extract CSV (postcode, lsoa_code, lon, lat)."),
 ) -> None:
     """Measure positions and LSOAs against the ONS Postcode Directory."""
+    from profiles.db import connect
     from profiles.geo.accuracy import onspd_accuracy
     from profiles.geo.files import ensure_reference
 

@@ -18,7 +18,6 @@ from typing import Any
 import typer
 
 from pipelines.cli_app import command, out, state
-from pipelines.flows import runs
 from pipelines.steps import Job, prefect_in_charge
 
 
@@ -61,6 +60,7 @@ def demo() -> None:
     all three audiences, the partner shares, a dry-run send (.eml files in the outbox) and
     the UKMPU return, in one process. Running it again changes no data.
     """
+    from pipelines.flows import runs
     run = run_flow(runs.demo)
     out.print(demo_text(run, state.db_path), highlight=False, markup=False, soft_wrap=True)
 
@@ -74,6 +74,7 @@ def _rel(path: Path) -> str:
 
 def demo_text(run, db_path: Path) -> str:  # noqa: ANN001 - pipelines.flows.DemoRun
     """Where the demo's outputs are, as a few lines."""
+    from pipelines.flows import runs
     m = run.monthly
     lines = [f"misper demo on the SYNTHETIC sample: database {_rel(db_path)}"]
     for load in m.loads:
@@ -159,6 +160,7 @@ def deploy(
     force_configs: list[Path] = FORCE_CONFIGS,
 ) -> None:
     """Register the deployments on a work pool; a worker (`prefect worker start --pool NAME`) runs them."""
+    from pipelines.flows import runs
     prefect_environment()
     from pipelines.deployments import build_deployments, deploy_to_pool, require_server
 
@@ -191,6 +193,7 @@ def runs_command(
     show: str = typer.Option(None, "--show", help="Print this run's Markdown summary (its id, or the start of it)."),
 ) -> None:
     """The run log: every flow run on this database, ad hoc or scheduled, with its summary."""
+    from pipelines.flows import runs
     from profiles import runlog
 
     if show:

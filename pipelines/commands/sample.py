@@ -21,6 +21,7 @@ def sample(
     defect_rate: float = typer.Option(0.005, "--defect-rate", help="Share of rows given a data-quality defect."),
     absences: Path = typer.Option(None, "--absences", help="Also write the care providers' absences CSV here."),
     interventions: Path = typer.Option(None, "--interventions", help="Also write the interventions CSV here."),
+    population: Path = typer.Option(None, "--population", help="Also write the residents by borough, sex and age (ONS layout, SYNTHETIC) here."),
 ) -> None:
     """Generate a realistic SYNTHETIC extract for Greater Manchester (deterministic from the seed)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -38,3 +39,8 @@ def sample(
             interventions=interventions, progress=lambda done, total: bar.update(task, completed=done),
         )
     out.print(result.summary_text(), highlight=False)
+    if population is not None:
+        from profiles.sample.residents import write_population
+
+        residents = write_population(population)
+        out.print(f"{residents:,} SYNTHETIC residents (ONS layout): {population}", highlight=False)

@@ -47,7 +47,7 @@ _QUOTED = re.compile(r"[\"“]([^\"“”]*)[\"”]", re.S)
 _SOURCE_PHRASE = re.compile(
     r"((?:Source|Contains)[^;()]*?(?:licensed under|copyright)[^;()]*?)(?=;|\)|\.\s|\.$|$)", re.S
 )
-_MARKERS = ("contains", "source:", "geonames", "crown copyright", "licensed under")
+_MARKERS = ("contains", "source:", "geonames", "crown copyright", "licensed under", "synthetic")
 
 
 def find_note(path: Path, root: Path) -> Path | None:

@@ -25,6 +25,7 @@ from profiles.analysis.places_common import area_names, attribution_lines, table
 from profiles.config import Settings
 from profiles.errors import MisperError
 from profiles.periods import Month, Period
+from profiles.register import Register, load_register
 from profiles.reports.care_homes import care_home_summary
 
 
@@ -81,6 +82,8 @@ class ProfileData:
     wards: gpd.GeoDataFrame | None
     attribution: list[str] = field(default_factory=list)
     map_attribution: list[str] = field(default_factory=list)
+    #: The board's recommendations register (``reports.recommendations_file``); None without one.
+    register: Register | None = None
 
 
 def _site_register(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -108,6 +111,9 @@ def _force_areas(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[gp
 
 def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month) -> ProfileData:
     """Run every measure the profile shows for ``month``."""
+    register = None  # read first: a mistake in the board's register stops the run before any work
+    if settings.reports.recommendations_file is not None:
+        register = load_register(settings.resolve(settings.reports.recommendations_file))
     places_window = month.trailing(settings.sites.ranking_months)
     pattern_window = month.trailing(settings.demand.pattern_months)
     sites = places.site_ranking(con, settings, month, months=settings.sites.ranking_months)
@@ -175,6 +181,7 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month) -> 
         wards=wards,
         attribution=attribution_lines(con),
         map_attribution=attribution_lines(con, ["boundary"]),
+        register=register,
     )
     return data
 

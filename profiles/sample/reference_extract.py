@@ -14,6 +14,7 @@ recognises the files by their shape:
 - the CQC care homes the sample uses (2019 Greater Manchester directory shape);
 - OS Open Names populated places in Greater Manchester and the named places outside it
   where some people are found; GeoNames postal places in Greater Manchester;
+- SYNTHETIC residents by borough, sex and age in the ONS layout (profiles/sample/residents.py);
 - the synthetic sites (children's homes, supported accommodation, hospitals, mental-health
   units) as a user sites CSV.
 
@@ -32,6 +33,7 @@ import zipfile
 from pathlib import Path
 
 from profiles.sample import calibration as cal
+from profiles.sample.residents import write_population
 from profiles.sample.reference import (
     find_reference_files, load_geography, pool_postcodes, read_codepoint, read_open_names,
 )
@@ -143,6 +145,9 @@ def _filter_geojson(src: Path, dest: Path, keep, *, places: int | None, one_feat
 
 
 # ---- the extract --------------------------------------------------------------------------
+
+POPULATION_FILE = "synthetic_mid_year_population.csv"
+
 
 def build_extract(source: Path, out: Path) -> dict[str, int]:
     """Write the extract of ``source`` (the full open data) to ``out``; returns counts."""
@@ -288,6 +293,8 @@ def build_extract(source: Path, out: Path) -> dict[str, int]:
         (sites_dir / "PROVENANCE.txt").read_text(encoding="utf-8")
         + "\nEvery name and street address in this file is SYNTHETIC; only the postcodes are real.\n",
         encoding="utf-8")
+    # SYNTHETIC residents for rates per 10,000 (ONS layout), from the sample's calibration
+    counts["population"] = write_population(out / "population" / POPULATION_FILE)
     return counts
 
 

@@ -57,6 +57,17 @@ create or replace temp macro coords_in_gb(x, y) as
          then in_gb_degrees(x, y) or in_gb_degrees(y, x)
          else x between 0 and 700000 and y between 0 and 1300000 end;
 
+-- Why a pair of coordinates (role: missing_from or found) is refused, in the order the reasons
+-- are listed: not numbers, one without the other, outside Great Britain (nulls where it passes).
+create or replace temp macro coordinate_reasons(role, e_raw, n_raw, e, n) as [
+    case when (e_raw is not null and e is null) or (n_raw is not null and n is null)
+         then printf('%s_easting/northing: not numbers (''%s'', ''%s'')', role, coalesce(e_raw, ''), coalesce(n_raw, '')) end,
+    case when (e_raw is null) <> (n_raw is null)
+         then printf('%s_easting/northing: one given without the other', role) end,
+    case when e is not null and n is not null and not coords_in_gb(e, n)
+         then printf('%s_easting/northing: outside Great Britain (%s, %s)', role, e_raw, n_raw) end
+];
+
 -- A code through the mapping's code table (keys lower case), else the value itself.
 create or replace temp macro map_code(v, m) as
     case when v is null then null

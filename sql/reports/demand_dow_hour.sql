@@ -1,6 +1,6 @@
 -- Report: reports by day of the week and hour of the day (London local time).
 -- Grain: one row per (day_of_week, hour): 7 x 24 = 168 rows, empty cells as 0.
--- Inputs: episodes.
+-- Inputs: episode_facts() (sql/marts/episode_facts.sql: went_missing_at).
 -- Parameters:
 --   $period_start, $period_end   window on episodes.reported_at (half-open)
 --   $clock                       'reported' (the time of the report) or 'last_seen'
@@ -16,8 +16,8 @@ grid as (
 
 timed as (
     select
-        case when $clock = 'last_seen' then coalesce(last_seen_at, reported_at) else reported_at end as went_at
-    from episodes
+        case when $clock = 'last_seen' then went_missing_at else reported_at end as went_at
+    from episode_facts()
     where reported_at >= $period_start
       and reported_at < $period_end
 ),

@@ -1,5 +1,5 @@
 -- Report: people_found_places -- "where to look first": the places each person was found before.
--- Grain: one row per person (person_key) per found place, ranked (1 = most finds).
+-- Grain: one row per (person_key, rank): each found place of a person, ranked (1 = most finds).
 -- Inputs: episodes, episode_locations (role 'found' and 'missing_from', EPSG:27700), sites.
 -- Parameters:
 --   $person_keys  the persons to describe (list of person_key)

@@ -1,16 +1,16 @@
 -- Report: people_usual_times -- the days and hours each person usually goes missing, in words.
 -- Grain: one row per person (person_key) with any episode.
--- Inputs: episodes.
+-- Inputs: episode_facts() (sql/marts/episode_facts.sql: went_missing_at).
 -- Parameters:
 --   $person_keys  the persons to describe (list of person_key)
 --   $up_to        only episodes reported before this instant (exclusive)
 -- usual_days: the two most frequent days of the week with their counts, e.g. 'Fri (4), Sat (3)';
 -- usual_hours: the two most frequent three-hour bands, e.g. '21:00-23:59 (5), 18:00-20:59 (2)'.
--- Ties go to the earlier day (Monday first) or the earlier band. Time of going missing is
--- last_seen_at when recorded, else reported_at (London local time).
+-- Ties go to the earlier day (Monday first) or the earlier band. Time of going missing:
+-- went_missing_at of the facts layer (London local time).
 with times as (
-    select person_key, coalesce(last_seen_at, reported_at) as went_missing_at
-    from episodes
+    select person_key, went_missing_at
+    from episode_facts()
     where list_contains($person_keys, person_key)
       and reported_at < $up_to
 ),

@@ -13,7 +13,8 @@ with in_year as (
     where reported_at >= $year_start and reported_at < $year_end
 ),
 
-classified as (
+-- materialized: the twelve tables below read it once, not twelve times over the facts layer
+classified as materialized (
     select
         incident_id,
         person_key,

@@ -228,29 +228,11 @@ checked as (
             case when missing_from_postcode_raw is not null and missing_from_postcode is null
                  then printf('missing_from_postcode: not a postcode (''%s'')', missing_from_postcode_raw) end,
             case when found_postcode_raw is not null and found_postcode is null
-                 then printf('found_postcode: not a postcode (''%s'')', found_postcode_raw) end,
-            -- coordinates inside Great Britain
-            case when (missing_from_easting_raw is not null and missing_from_easting is null)
-                   or (missing_from_northing_raw is not null and missing_from_northing is null)
-                 then printf('missing_from_easting/northing: not numbers (''%s'', ''%s'')',
-                             coalesce(missing_from_easting_raw, ''), coalesce(missing_from_northing_raw, '')) end,
-            case when (missing_from_easting_raw is null) <> (missing_from_northing_raw is null)
-                 then 'missing_from_easting/northing: one given without the other' end,
-            case when missing_from_easting is not null and missing_from_northing is not null
-                      and not coords_in_gb(missing_from_easting, missing_from_northing)
-                 then printf('missing_from_easting/northing: outside Great Britain (%s, %s)',
-                             missing_from_easting_raw, missing_from_northing_raw) end,
-            case when (found_easting_raw is not null and found_easting is null)
-                   or (found_northing_raw is not null and found_northing is null)
-                 then printf('found_easting/northing: not numbers (''%s'', ''%s'')',
-                             coalesce(found_easting_raw, ''), coalesce(found_northing_raw, '')) end,
-            case when (found_easting_raw is null) <> (found_northing_raw is null)
-                 then 'found_easting/northing: one given without the other' end,
-            case when found_easting is not null and found_northing is not null
-                      and not coords_in_gb(found_easting, found_northing)
-                 then printf('found_easting/northing: outside Great Britain (%s, %s)',
-                             found_easting_raw, found_northing_raw) end
-        ], lambda x: x is not null) as reasons
+                 then printf('found_postcode: not a postcode (''%s'')', found_postcode_raw) end
+        ] || coordinate_reasons('missing_from', missing_from_easting_raw, missing_from_northing_raw,
+                                missing_from_easting, missing_from_northing)
+          || coordinate_reasons('found', found_easting_raw, found_northing_raw, found_easting, found_northing),
+        lambda x: x is not null) as reasons
     from derived d
 )
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from profiles.disclosure import Audience, check_columns
 from profiles.reports.objects import Report
-from profiles.reports.profile import appendix, demand, findings, glance, people, places
+from profiles.reports.profile import appendix, demand, findings, glance, people, places, recommendations
 from profiles.reports.profile.context import Context
 from profiles.reports.profile_data import ProfileData
 from profiles.reports.render import report_for
@@ -36,7 +36,7 @@ def build_profile(data: ProfileData, audience: Audience, run_date: date) -> Repo
     tables = {t.id: t for section in body.values() for t in section.tables}
     body["at_a_glance"] = glance.at_a_glance(ctx, tables)
     body["key_findings"] = findings.key_findings(ctx, findings.findings(ctx, tables))
-    body["recommendations"] = findings.recommendations(ctx, tables)
+    body["recommendations"] = recommendations.recommendations(ctx, tables)
     rows = data.settings.reports.body_rows
     sections = tuple(replace(body[s], tables=tuple(t.body_view(rows) for t in body[s].tables)) for s in SECTION_IDS)
     for table in (t for s in sections for t in s.tables):

@@ -120,11 +120,17 @@ def sites(ctx: Context) -> Section:
     elif d.ward_hotspots is not None:
         wh = d.ward_hotspots
         hot = wh[wh["hotspot"] == "hot"].head(ctx.settings.reports.top_rows)
+        main_site, ward_la = _ward_main_sites(d.points)
+        wdata = pd.DataFrame({"ward": hot["name"].to_numpy(),
+                              "local_authority": [ctx.la(ward_la.get(c)) for c in hot["code"]],
+                              "incidents": hot["incidents"].to_numpy(), "gi_z": hot["gi_z"].to_numpy()})
+        # a hot ward that is mostly one children's home would name the home's ward: its authority only
+        wdata = only_local_authority(wdata, [ctx.sensitive_site(main_site.get(c)) for c in hot["code"]], ctx.audience)
         tables.append(ctx.table(Table(
             id="sites_hot_wards", caption=f"Hot-spot wards, {months} months (Getis-Ord Gi*, FDR controlled)",
-            data=pd.DataFrame({"ward": hot["name"].to_numpy(), "incidents": hot["incidents"].to_numpy(),
-                               "gi_z": hot["gi_z"].to_numpy()}),
-            count_columns=("incidents",), formats={"gi_z": "number"}, labels={"gi_z": "Gi* z"},
+            data=wdata, count_columns=("incidents",), formats={"gi_z": "number"},
+            labels={"gi_z": "Gi* z", "local_authority": "Local authority"},
+            notes=("A ward whose reports are mostly from one children's home is shown by its local authority only.",),
         )))
     if not ctx.police:
         areas, codes, word = (d.wards, d.points["ward_code"], "ward") if d.wards is not None else (d.lads, d.points["lad_code"], "local authority")
@@ -174,3 +180,19 @@ def found_locations(ctx: Context) -> Section:
         labels={"median_distance_m": "Median distance (m)"},
     ))
     return Section(id="found_locations", title="Found locations", tables=(places_table, rings, directions))
+
+
+def _ward_main_sites(points: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
+    """Per ward: the site that more than half of its go-missing points matched (if any), and
+    the ward's local authority (the authority most of its points lie in)."""
+    main: dict[str, str] = {}
+    la: dict[str, str] = {}
+    located = points.dropna(subset=["ward_code"])
+    for ward, group in located.groupby("ward_code", sort=True):
+        sites = group["site_id"].dropna().value_counts()
+        if len(sites) and sites.iloc[0] * 2 > len(group):
+            main[ward] = sites.index[0]
+        lads = group["lad_code"].dropna().value_counts()
+        if len(lads):
+            la[ward] = lads.index[0]
+    return main, la

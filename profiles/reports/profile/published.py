@@ -35,8 +35,8 @@ def rates_table(ctx: Context) -> tuple[Table, str]:
         ("incidents", "individuals", "child_incidents"),
         derived={"incidents_per_10k": "incidents", "child_incidents_per_10k_children": "child_incidents"},
         additive_columns=False, body_columns=tuple(c for c in ctx.data.measures["rates_by_la"].columns if c != "lad_code"),
-        notes=("Local authority of the go-missing point. Population: ONS mid-year estimates (Office for National "
-               "Statistics, Open Government Licence v.3.0).",))
+        notes=("Local authority of the go-missing point. Population: the mid-year estimates in the reference "
+               "folder, in the ONS layout (their source is under Attribution).",))
     own = ctx.data.force_rate.set_index("area")
     rate = own.loc["force", "incidents_per_10k"]
     if rate is not None and rate == rate:
