@@ -351,6 +351,9 @@ class ReportsConfig(_Section):
     #: Rows shown in lists of people (repeat, referral, trigger-plan, intelligence lists);
     #: the whole list is always in tables/<id>.csv.
     list_rows: int = Field(100, ge=1)
+    #: Rows of each person list shown in the police annex PDF (annex.pdf, then "and N more in
+    #: annex.xlsx sheet X"); annex.xlsx always has every row.
+    annex_pdf_rows: int = Field(100, ge=1)
     #: Recommend raising return-interview compliance with an authority that offers fewer
     #: than this share of children's return interviews within the time limit.
     return_interview_target: float = Field(0.9, ge=0, le=1)
