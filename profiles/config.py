@@ -336,6 +336,27 @@ class RetentionConfig(_Section):
     keep_locations_years: int = Field(10, ge=0)
 
 
+class GlanceThreshold(_Section):
+    """A red/amber/green rule for one page-1 figure (``reports.glance_thresholds``)."""
+
+    #: What is compared: the month's count, its share of its base, or its change on last month
+    #: or on the same month last year as a fraction (0.25 = up 25%).
+    on: Literal["count", "share", "pct_change_on_last_month", "pct_change_on_last_year"] = "count"
+    #: ``higher``: red at or above ``red``, amber at or above ``amber``; ``lower``: red at or
+    #: below ``red``, amber at or below ``amber``; green otherwise.
+    worse: Literal["higher", "lower"] = "higher"
+    amber: float
+    red: float
+
+    @field_validator("red")
+    @classmethod
+    def _red_beyond_amber(cls, red: float, info) -> float:
+        amber, worse = info.data.get("amber"), info.data.get("worse", "higher")
+        if amber is not None and (red < amber if worse == "higher" else red > amber):
+            raise ValueError(f"red ({red}) must be at least as bad as amber ({amber}) when {worse} is worse")
+        return red
+
+
 class ReportsConfig(_Section):
     """The monthly problem profile (profiles/reports/profile/, docs/reports.md)."""
 
@@ -348,9 +369,14 @@ class ReportsConfig(_Section):
     recommendations_file: Path | None = None
     #: Rows shown in ranked tables (sites, found places, clusters, hot spots).
     top_rows: int = Field(10, ge=1)
-    #: Rows shown in lists of people (repeat, referral, trigger-plan, intelligence lists);
-    #: the whole list is always in tables/<id>.csv.
-    list_rows: int = Field(100, ge=1)
+    #: Rows a table shows in the body of a profile; the rest are named by the line "and N more
+    #: in tables/<id>.csv", which holds every row. Lists of people are never in the body: the
+    #: police annex holds them.
+    body_rows: int = Field(10, ge=1)
+    #: Red/amber/green status for page-1 figures ("at a glance"), by figure id
+    #: (profiles/analysis/headline.py FIGURE_IDS, e.g. ``high_risk_incidents``). The one home of
+    #: these thresholds; none by default, so page 1 shows no colours.
+    glance_thresholds: dict[str, "GlanceThreshold"] = Field(default_factory=dict)
     #: Rows of each person list shown in the police annex PDF (annex.pdf, then "and N more in
     #: annex.xlsx sheet X"); annex.xlsx always has every row.
     annex_pdf_rows: int = Field(100, ge=1)

@@ -316,6 +316,28 @@ def disclose_table(table: "Table", audience: Audience, settings: "Settings") -> 
     return replace(table, data=result.frame, suppressed=result.mask)
 
 
+def withhold_cells(table: "Table", cells: Iterable[tuple[int, str]], settings: "Settings") -> "Table":
+    """``table`` (as disclosed) with ``cells`` (row position, column) withheld as well, and every
+    column derived from them: a figure that another table of the same report withholds
+    (secondary suppression there) is withheld wherever else it is shown. For tables whose rows
+    and columns are different measures (no line to protect), such as page 1's figures."""
+    cells = list(cells)
+    if not cells:
+        return table
+    mask = (table.suppressed.copy() if table.suppressed is not None
+            else pd.DataFrame(False, index=table.data.index, columns=table.data.columns))
+    for row, col in cells:
+        mask.iat[row, mask.columns.get_loc(col)] = True
+    for col, sources in table.derived.items():
+        for source in (sources,) if isinstance(sources, str) else sources:
+            if col in mask.columns and source in mask.columns:
+                mask[col] = mask[col] | mask[source]
+    frame = table.data.copy()
+    for col in mask.columns[mask.any()]:
+        frame[col] = frame[col].astype(object).where(~mask[col], settings.disclosure.suppression_marker)
+    return replace(table, data=frame, suppressed=mask)
+
+
 def suppress_counts(
     frame: pd.DataFrame,
     columns: Iterable[str],
@@ -624,19 +646,34 @@ def sensitive_values_from(
     return SensitiveValues(frozenset(refs), frozenset(dobs), phrases, localities)
 
 
+def _found_in(path: Path, values: SensitiveValues) -> list[str]:
+    """The kinds of sensitive value in a text output (none for a binary such as a PDF)."""
+    if path.suffix.lower() not in (".html", ".csv", ".json", ".txt", ".eml"):
+        return []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    is_html = path.suffix.lower() in (".html", ".eml")
+    if is_html:
+        text = html.unescape(text)
+    return values.find(text, html=is_html)
+
+
 def check_files(paths: Iterable[Path], values: SensitiveValues, audience: Audience) -> None:
     """Stop before a non-police output leaves with a sensitive value in it."""
     if audience == "police":
         return
     for path in paths:
-        if path.suffix.lower() not in (".html", ".csv", ".json", ".txt", ".eml"):
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        is_html = path.suffix.lower() in (".html", ".eml")
-        if is_html:
-            text = html.unescape(text)
-        kinds = values.find(text, html=is_html)
+        kinds = _found_in(path, values)
         if kinds:
             raise CheckFailed(
                 f"{path}: contains {', '.join(kinds)} from the input; not written for the {audience} audience"
             )
+
+
+def check_person_refs(paths: Iterable[Path], values: SensitiveValues) -> None:
+    """Stop before a main document of any audience, police included, leaves with a person's
+    reference in it: only the police annex names people (issue 10)."""
+    refs = SensitiveValues(person_refs=values.person_refs)
+    for path in paths:
+        if _found_in(path, refs):
+            raise CheckFailed(f"{path}: contains a person reference from the input; a main document names "
+                              "no one (the police annex lists people)")

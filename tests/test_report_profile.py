@@ -20,6 +20,7 @@ from profiles.db import connect
 from profiles.periods import Month
 from profiles.reports.profile import SECTION_IDS, build_profile, write_profile
 from profiles.reports.profile_data import gather
+from profiles.reports.render import Renderer
 from tests.factories import add_episodes, add_locations, add_sites
 
 MAY = Month.of(2024, 5)
@@ -137,15 +138,22 @@ def written(db_path, tmp_path_factory):
     return out, files
 
 
+def _full(table):
+    """Every row and column of a table as tables/<id>.csv holds it (the body may show fewer)."""
+    return table.csv_data if table.csv_data is not None else table.data
+
+
 def _structure(report) -> dict:
-    return {s.id: {t.id: list(t.data.columns) for t in s.tables} for s in report.sections}
+    return {s.id: {t.id: list(_full(t).columns) for t in s.tables} for s in report.sections}
 
 
 # ---- the snapshot of every output name -----------------------------------------------------
 
 BREAKDOWN = ["category", "child", "adult", "total", "individuals", "share"]
+GLANCE = ["figure", "measure", "count", "share", "share_of", "base", "last_month", "change_on_last_month",
+          "pct_change_on_last_month", "same_month_last_year", "change_on_last_year", "pct_change_on_last_year"]
 COMMON = {
-    "scope": {"scope_summary": ["measure", "value"]},
+    "at_a_glance": {"at_a_glance": GLANCE},
     "key_findings": {},
     "demand_trend": {"demand_monthly": ["month", "incidents", "individuals", "calls", "child_incidents", "adult_incidents",
                                         "same_month_last_year", "change_vs_last_year", "ucl", "lcl", "signal"],
@@ -185,16 +193,16 @@ COMMON = {
                           "rhi_themes": ["theme", "child_adult", "looked_after", "incidents", "individuals"]},
     "cost": {"cost_of_demand": ["risk", "incidents", "unit_cost_gbp", "cost_gbp"]},
     "interventions": {},
+    "recommendations": {},
+    "scope": {},
     "data_quality": {
         "quality_completeness": ["field", "applies_to", "applicable", "recorded", "pct_recorded"],
         "quality_geocoding": ["role", "method", "locations", "share"],
         "quality_open_episodes": ["risk", "open_episodes", "open_0-24h", "open_24-72h", "open_3-28d",
                                   "open_28d-1y", "open_over_1y"],
     },
-    "recommendations": {},
     "methods": {},
 }
-PERSON_COLUMNS = ["reports_in_window", "first_report_at", "last_report_at", "looked_after", "highest_risk", "flags"]
 
 
 def _expected(audience: str) -> dict:
@@ -211,15 +219,6 @@ def _expected(audience: str) -> dict:
             "previous_3_months", "trend"]
         expected["sites"]["sites_hot_cells"] = ["cell_id", "easting", "northing", "incidents", "neighbourhood_incidents",
                                                 "gi_z", "q_value"]
-        expected["repeat_individuals"]["repeat_people"] = ["person_id"] + PERSON_COLUMNS
-        expected["repeat_individuals"]["referrals"] = ["person_id", "reasons", "reported_at", "highest_risk", "flags",
-                                                       "looked_after", "responsible_la"]
-        expected["repeat_individuals"]["trigger_plans"] = ["person_id", "plan_status", "reasons", "reports_in_period",
-                                                           "usual_days", "usual_hours"]
-        expected["exploitation"]["intelligence_due"] = ["person_id", "flagged_episodes", "flags", "last_flagged_at",
-                                                        "highest_risk", "looked_after", "is_repeat"]
-    if audience == "partner":
-        expected["repeat_individuals"]["repeat_people"] = ["person_ref"] + PERSON_COLUMNS
     return expected
 
 
@@ -227,8 +226,7 @@ def _expected(audience: str) -> dict:
 def test_sections_tables_and_columns_are_pinned(data, audience):
     report = build_profile(data, audience, RUN)
     assert [s.id for s in report.sections] == list(SECTION_IDS) == list(COMMON)
-    got = {s.id: {t.id: list(t.data.columns) for t in s.tables} for s in report.sections}
-    assert got == _expected(audience)
+    assert _structure(report) == _expected(audience)
     assert [f.id for f in report.figures] == ["demand_trend", "time_pattern", "demographics_age", "risk_initial",
                                               "duration", "sites_map"]
 
@@ -242,33 +240,40 @@ def test_each_audience_folder_holds_every_table_shown_and_a_manifest(written):
         assert {"problem_profile.html", "summary.html", "manifest.json", "tables"} <= names
         html = (folder / "problem_profile.html").read_text()
         csvs = sorted(p.stem for p in (folder / "tables").glob("*.csv"))
-        shown = sorted(re.findall(r'<div class="table-wrap[^"]*" id="table-([^"]+)"', html))
+        shown = sorted(re.findall(r'<(?:div class="table-wrap[^"]*"|p class="csv-only") id="table-([^"]+)"', html))
         assert csvs == shown and len(csvs) >= 20
         manifest = json.loads((folder / "manifest.json").read_text())
         assert (manifest["period"], manifest["audience"], manifest["kind"]) == ("2024-05", audience, "problem_profile")
         for entry in manifest["files"]:
             assert hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
-        assert {"problem_profile.html", "summary.html", "tables/scope_summary.csv"} <= {e["path"] for e in manifest["files"]}
+        assert {"problem_profile.html", "summary.html", "tables/at_a_glance.csv"} <= {e["path"] for e in manifest["files"]}
 
 
 def test_key_findings_are_written_from_the_numbers(data):
     police = [f.text for f in build_profile(data, "police", RUN).sections[1].findings]
-    assert police[0] == "12 reports involving 8 people were made in May 2024; reports rose 50% on May 2023 (8)."
-    assert "Children made 6 of the reports (50%); 100% of children's reports were of looked-after children." in police
+    assert police[0] == ("12 reports involving 8 people were made in May 2024; reports rose 50% on May 2023 (8) "
+                         "(table demand_monthly).")
+    assert ("Children made 6 of the 12 reports (50%); 6 of the children's reports (100%) were of looked-after "
+            "children (table demographics_looked_after).") in police
     assert ("2 people were repeat missing (3 or more reports in 90 days) at the end of May 2024, 2 of them children "
-            "and 2 looked after.") in police
-    assert "1 report (8%) was graded high risk at first assessment." in police
-    assert ("The 2 sites with most reports (Oak House Children's Home, Willow Court Care Home) made 69% of all "
-            "reports in the 12 months to May 2024.") in police  # 9 of 13 reports in the 12 months
+            "and 2 looked after (table repeat_summary).") in police
+    assert "1 report (8%) was graded high risk at first assessment (table risk_initial)." in police
+    assert ("2 of 5 children's returns (40%) were offered a return home interview within 72 hours "
+            "(table return_interviews).") in police
+    assert ("The 2 sites with most reports (Oak House Children's Home, Willow Court Care Home) made 9 of the 13 "
+            "reports (69%) in the 12 months to May 2024 (table sites_ranked).") in police  # 9 of 13 in 12 months
 
 
 def test_partner_findings_never_quote_a_withheld_count(data):
     partner = [f.text for f in build_profile(data, "partner", RUN).sections[1].findings]
-    assert partner[0] == "12 reports involving 8 people were made in May 2024; reports rose 50% on May 2023 (8)."
-    assert "Fewer than 5 people were repeat missing (3 or more reports in 90 days) at the end of May 2024." in partner
+    assert partner[0] == ("12 reports involving 8 people were made in May 2024; reports rose 50% on May 2023 (8) "
+                          "(table demand_monthly).")
+    assert ("Fewer than 5 people were repeat missing (3 or more reports in 90 days) at the end of May 2024 "
+            "(table repeat_summary).") in partner
     assert not any("high risk" in f for f in partner)  # 1 high-risk report: withheld, so not quoted
     assert not any("sites with most reports" in f for f in partner)  # Willow Court's 2 reports are withheld
-    recommendations = " ".join(build_profile(data, "partner", RUN).sections[-2].items)
+    recommendations = " ".join(next(s for s in build_profile(data, "partner", RUN).sections
+                                    if s.id == "recommendations").items)
     assert "40%" not in recommendations  # Bolton's 2 of 5 interviews: withheld in the table, so not quoted
     assert "Children's home A (Bolton)" in recommendations and "Oak House" not in recommendations
 
@@ -280,7 +285,7 @@ def test_partner_and_public_tables_withhold_small_counts_that_police_see(data):
         risk = shown["risk_initial"].data.set_index("category")
         assert police["risk_initial"].data.set_index("category").loc["High", "total"] == 1
         assert risk.loc["High", "total"] == "[c]"
-        ranked = shown["sites_ranked"].data
+        ranked = _full(shown["sites_ranked"])
         assert list(ranked["site"]) == ["Children's home A (Bolton)", "Willow Court Care Home"]
         # Willow Court's 2 is withheld; with the total known, Oak House's 7 must go too
         assert list(ranked["incidents"]) == ["[c]", "[c]"]
@@ -298,14 +303,21 @@ def test_no_partner_or_public_file_carries_a_person_reference_dob_free_text_or_h
                 for value in forbidden:
                     assert value not in text, (audience, path.name, value)
     police = (out / "police" / "problem_profile.html").read_text()
-    assert "REF-C1" in police and "Oak House Children&#39;s Home" in police  # the police edition names them
+    assert "Oak House Children&#39;s Home" in police and "REF-C1" not in police  # sites named; people never
 
 
-def test_public_has_no_list_of_individuals_and_partner_only_pseudonyms(written):
+def test_no_audience_has_a_list_of_people_in_its_main_document(written):
+    """Person lists are the police annex's; the main folders hold counts only."""
     out, _ = written
-    assert not (out / "public" / "tables" / "repeat_people.csv").exists()
-    partner = pd.read_csv(out / "partner" / "tables" / "repeat_people.csv")
-    assert sorted(partner["person_ref"]) == ["C1", "C2"]  # the pseudonymised keys (the factory's keys)
+    for audience in ("police", "partner", "public"):
+        tables = {p.stem for p in (out / audience / "tables").glob("*.csv")}
+        assert not tables & {"repeat_people", "referrals", "trigger_plans", "intelligence_due"}, audience
+        for path in (out / audience).rglob("*"):
+            if path.is_file():
+                text = path.read_text(encoding="utf-8")
+                assert not re.search(r"\bREF-(?:C|AD)\d", text), (audience, path.name)
+    police = (out / "police" / "problem_profile.html").read_text()
+    assert "The police annex lists them" in police
 
 
 def test_same_inputs_give_byte_identical_html(db_path, tmp_path):
@@ -331,9 +343,12 @@ def test_pdf_has_contents_page_numbers_marking_and_synthetic_on_every_page(db_pa
     for i, text in enumerate(pages, start=1):
         assert f"Page {i} of {len(pages)}" in text
         assert "OFFICIAL-SENSITIVE" in text and "SYNTHETIC DATA" in text
-    assert "Contents" in pages[0]
-    for title in ("Key findings", "Repeat individuals", "Methods, definitions and attribution"):
-        assert re.search(re.escape(title) + r" \.+ ?\d+", pages[0]), title
+    # page 1 is "at a glance"; the contents follow the key messages
+    assert "At a glance" in pages[0] and "Contents" not in pages[0]
+    contents = next(text for text in pages if "Contents" in text)
+    assert contents is pages[1] and "Key messages" in contents
+    for title in ("At a glance", "Key messages", "Repeat individuals", "Methods, definitions and attribution"):
+        assert re.search(re.escape(title) + r" ?\.+ ?\d+", contents), title
 
 
 def test_summary_for_the_email_body_carries_the_findings_and_marking(written):
@@ -358,15 +373,21 @@ def test_cli_profile_writes_one_audience_or_all_three(db_path, tmp_path):
     assert bad.exit_code == 2 and "--audience" in bad.output
 
 
-def test_long_lists_of_people_show_their_first_rows_and_keep_all_in_the_csv(data, tmp_path):
+def test_a_body_table_shows_body_rows_rows_and_names_the_csv_that_holds_every_row(data, tmp_path):
     from profiles.reports.output import write_table_csv
 
     settings = data.settings.model_copy(deep=True)
-    settings.reports.list_rows = 1
+    settings.reports.body_rows = 3
     small = type(data)(**{**data.__dict__, "settings": settings})
-    table = next(t for t in build_profile(small, "police", RUN).tables if t.id == "repeat_people")
-    assert len(table.data) == 1 and "The first 1 of 2 are shown" in table.notes[-1]
-    assert len(pd.read_csv(write_table_csv(table, tmp_path))) == 2
+    report = build_profile(small, "police", RUN)
+    assert all(len(t.data) <= 3 for t in report.tables)
+    ages = next(t for t in report.tables if t.id == "demographics_age")
+    assert ages.more_rows == len(ages.csv_data) - 3 > 0
+    assert len(pd.read_csv(write_table_csv(ages, tmp_path))) == len(ages.csv_data)
+    trend = next(t for t in report.tables if t.id == "demand_monthly")
+    assert list(trend.data["month"]) == ["2024-03", "2024-04", "2024-05"]  # a trend keeps its latest months
+    html = Renderer(settings).render_html(report)
+    assert f"and {ages.more_rows} more in tables/demographics_age.csv" in html
 
 
 def test_intervention_impact_names_the_target_as_the_audience_may_see_it(db_path, tmp_path):
@@ -385,11 +406,11 @@ def test_intervention_impact_names_the_target_as_the_audience_may_see_it(db_path
     finally:
         con.close()
     tables = {a: {t.id: t for t in build_profile(data, a, RUN).tables} for a in ("police", "partner")}
-    police = tables["police"]["interventions"].data
+    police = _full(tables["police"]["interventions"])
     assert list(police["target"]) == [HOME_NAME, "A person", "NOPE (not in the sites register)"]
     assert list(police["type"]) == ["Multi agency meeting", "Child Abduction Warning Notice", "Other"]
     assert "Met the manager of Oak House about curfews" in list(police["description"])
-    partner = tables["partner"]["interventions"].data
+    partner = _full(tables["partner"]["interventions"])
     assert list(partner["target"]) == ["Children's home A (Bolton)", "A person", "A site not in the register"]
     assert "description" not in partner.columns and "target_ref" not in partner.columns
     assert tables["partner"]["interventions"].notes[0].startswith("A before-and-after count is not proof")

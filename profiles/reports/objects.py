@@ -47,11 +47,20 @@ class Table:
     total_row: bool = False
     #: A count column holding each row's total (the margin of an additive row).
     total_column: str | None = None
-    #: Written to CSV instead of ``data`` when the page shows only the first rows of a
-    #: long list (never for tables with count columns: those are shown whole).
+    #: Written to CSV instead of ``data`` when the page shows fewer rows (``body_view``) or
+    #: shows them in words (page 1); disclosure has been applied to it already.
     csv_data: pd.DataFrame | None = None
     #: Set by disclosure control: the cells it withheld (same shape as ``data``).
     suppressed: pd.DataFrame | None = None
+    #: False: only in ``tables/<id>.csv``, the body says so (the counts behind a chart).
+    in_body: bool = True
+    #: A capped body shows the last rows rather than the first (a trend: the latest months).
+    keep_last: bool = False
+    #: The columns the body shows when not every one (a wide table kept to a portrait page);
+    #: ``tables/<id>.csv`` has them all.
+    body_columns: tuple[str, ...] | None = None
+    #: Rows the body leaves out ("and N more in tables/<id>.csv"); set by ``body_view``.
+    more_rows: int = 0
 
     def label(self, column: str) -> str:
         return self.labels.get(column, column.replace("_", " ").capitalize())
@@ -63,6 +72,31 @@ class Table:
 
     def with_data(self, data: pd.DataFrame, **changes) -> "Table":
         return replace(self, data=data, **changes)
+
+    def body_view(self, rows: int) -> "Table":
+        """The table as the body of a report shows it: at most ``rows`` rows (the first, or the
+        last with ``keep_last``; a total row stays, as the last of them) and ``body_columns``,
+        with ``more_rows`` for the line "and N more in tables/<id>.csv". The CSV keeps every
+        row and column (``csv_data``)."""
+        n = len(self.data)
+        columns = [c for c in self.body_columns if c in self.data.columns] if self.body_columns else None
+        if n <= rows and columns is None:
+            return self
+        if n <= rows:
+            keep = list(range(n))
+        elif self.total_row:
+            keep = [*range(rows - 1), n - 1]
+        elif self.keep_last:
+            keep = list(range(n - rows, n))
+        else:
+            keep = list(range(rows))
+        data = self.data.iloc[keep].reset_index(drop=True)
+        mask = None if self.suppressed is None else self.suppressed.iloc[keep].reset_index(drop=True)
+        if columns is not None:
+            data = data[columns]
+            mask = None if mask is None else mask[columns]
+        return replace(self, data=data, suppressed=mask,
+                       csv_data=self.csv_data if self.csv_data is not None else self.data, more_rows=n - len(keep))
 
 
 @dataclass(frozen=True)
@@ -89,6 +123,8 @@ class KeyFinding:
 
     text: str
     section: str | None = None
+    #: The id of the table that shows the figure the sentence quotes (named in the text).
+    table: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +158,9 @@ class Report:
     attribution: tuple[str, ...] = ()
     #: Show a contents list (long documents).
     contents: bool = True
+    #: Put the contents list after this section (a board pack: after page 1 and the key
+    #: messages) rather than before the first.
+    contents_after: str | None = None
 
     def __post_init__(self) -> None:
         # ids become CSV names and HTML anchors: they must be unique in a report

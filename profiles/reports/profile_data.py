@@ -17,7 +17,7 @@ import pandas as pd
 
 from profiles import db
 from profiles.analysis import clusters as clusters_mod
-from profiles.analysis import demand, found, hotspots, measures, places, quality
+from profiles.analysis import demand, found, headline, hotspots, measures, places, quality
 from profiles.analysis.interventions import CAVEAT, intervention_impact, read_interventions
 from profiles.analysis.people_common import identify
 from profiles.analysis.people_profile import PeopleProfile, people_profile
@@ -35,6 +35,8 @@ class ProfileData:
     settings: Settings
     places_window: Period
     pattern_window: Period
+    # page 1: the headline figures, with last month and the same month last year
+    headline: pd.DataFrame
     # demand and time
     year_on_year: demand.YearOnYear
     trend: pd.DataFrame
@@ -143,6 +145,7 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month) -> 
         settings=settings,
         places_window=places_window,
         pattern_window=pattern_window,
+        headline=headline.headline(con, settings, month),
         year_on_year=demand.same_month_last_year(con, settings, month),
         trend=demand.monthly_trend(con, settings, month),
         day_hour=demand.day_hour_pattern(con, settings, pattern_window),

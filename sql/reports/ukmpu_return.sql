@@ -13,8 +13,7 @@ with in_year as (
     where reported_at >= $year_start and reported_at < $year_end
 ),
 
--- materialized: the twelve tables below read it once, not twelve times over the facts layer
-classified as materialized (
+classified as (
     select
         incident_id,
         person_key,

@@ -36,6 +36,8 @@ def interventions(ctx: Context) -> Section:
         data["description"] = iv["description"].to_numpy()
     table = ctx.table(Table(
         id="interventions", caption="Episodes before and after each intervention", data=data,
+        body_columns=("intervention", "target", "type", "started_on", "episodes_before", "episodes_after", "change",
+                      "status"),
         count_columns=("episodes_before", "episodes_after"), additive_rows=False,
         derived={"change": ("episodes_before", "episodes_after"), "p_value": ("episodes_before", "episodes_after")},
         formats={"started_on": "date", "change": "number", "p_value": "text", "window_days": "number"},

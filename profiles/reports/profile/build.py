@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from profiles.disclosure import Audience, check_columns
 from profiles.reports.objects import Report
-from profiles.reports.profile import appendix, demand, findings, people, places, recommendations
+from profiles.reports.profile import appendix, demand, findings, glance, people, places, recommendations
 from profiles.reports.profile.context import Context
 from profiles.reports.profile_data import ProfileData
 from profiles.reports.render import report_for
 
 
+#: The board pack's order: page 1, the key messages, the analysis chapters, the
+#: recommendations, then scope, data quality, methods and attribution at the end.
 SECTION_IDS: tuple[str, ...] = (
-    "scope", "key_findings", "demand_trend", "time_pattern", "demographics", "risk", "duration",
+    "at_a_glance", "key_findings", "demand_trend", "time_pattern", "demographics", "risk", "duration",
     "found_by", "sites", "found_locations", "repeat_individuals", "exploitation",
-    "return_interviews", "cost", "interventions", "data_quality", "recommendations", "methods",
+    "return_interviews", "cost", "interventions", "recommendations", "scope", "data_quality", "methods",
 )
 
 
@@ -31,9 +34,11 @@ def build_profile(data: ProfileData, audience: Audience, run_date: date) -> Repo
         "data_quality": appendix.data_quality(ctx), "methods": appendix.methods(ctx),
     }
     tables = {t.id: t for section in body.values() for t in section.tables}
+    body["at_a_glance"] = glance.at_a_glance(ctx, tables)
     body["key_findings"] = findings.key_findings(ctx, findings.findings(ctx, tables))
     body["recommendations"] = recommendations.recommendations(ctx, tables)
-    sections = tuple(body[s] for s in SECTION_IDS)
+    rows = data.settings.reports.body_rows
+    sections = tuple(replace(body[s], tables=tuple(t.body_view(rows) for t in body[s].tables)) for s in SECTION_IDS)
     for table in (t for s in sections for t in s.tables):
         check_columns(table.data.columns, audience, where=f"table {table.id}")
     settings = data.settings
@@ -46,5 +51,6 @@ def build_profile(data: ProfileData, audience: Audience, run_date: date) -> Repo
         period_label=data.month.title,
         run_date=run_date,
         sections=sections,
-        attribution=tuple(data.attribution),
+        attribution=(),  # in the methods section, the document's last
+        contents_after="key_findings",
     )

@@ -107,23 +107,3 @@ def shown(tables: dict[str, Table], table_id: str, key_col: str, key: object, co
     if isinstance(value, str) or value is None or pd.isna(value):
         return None
     return float(value)
-
-
-def person_list(ctx: Context, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Police: the person's reference first; partner: the pseudonym; never both."""
-    out = frame.loc[:, columns].copy()
-    if ctx.police:
-        out.insert(0, "person_id", [ctx.data.identities.get(k, "") for k in frame["person_key"]])
-    else:
-        out.insert(0, "person_ref", frame["person_key"].to_numpy())
-    return out
-
-
-def listed(ctx: Context, table: Table) -> Table:
-    """A list of people: the first ``reports.list_rows`` on the page, all of them in the CSV."""
-    limit = ctx.settings.reports.list_rows
-    if len(table.data) <= limit:
-        return table
-    note = f"The first {limit:,} of {len(table.data):,} are shown; all are in tables/{table.id}.csv."
-    return Table(**{**table.__dict__, "data": table.data.head(limit), "csv_data": table.data,
-                    "notes": table.notes + (note,)})

@@ -12,29 +12,12 @@ from profiles.reports.profile.words import SIGNALS, words
 
 
 def scope(ctx: Context) -> Section:
-    d, m = ctx.data, ctx.data.month
-    yoy = d.year_on_year
-    la = d.looked_after.set_index("child_adult")
-    child = int(la.loc["child", "incidents"]) if "child" in la.index else 0
-    adult = int(la.loc["adult", "incidents"]) if "adult" in la.index else 0
-    # totals only: a breakdown's row here would bypass that table's secondary suppression
-    table = ctx.table(Table(
-        id="scope_summary",
-        caption=f"Reports in {m.title}",
-        data=pd.DataFrame({
-            "measure": ["Incidents (episodes)", "Individuals (people)", "Calls to police", "Children's incidents",
-                        "Adults' incidents"],
-            "value": [yoy.incidents, yoy.individuals, yoy.calls, child, adult],
-        }),
-        count_columns=("value",), additive_columns=False,
-        labels={"measure": "Measure", "value": m.title},
-        notes=("Three grains, never mixed: calls to the control room, incidents (one episode of one person "
-               "going missing) and individuals (distinct people).",),
-    ))
+    m = ctx.data.month
     audience_text = {
-        "police": "Police audience: everything, with people named by the force's reference. Handle as marked.",
-        "partner": "Partner audience (safeguarding partnerships): people appear only by pseudonym, there is no "
-                   "free text, children's homes are not named or located and small counts are withheld.",
+        "police": "Police audience: every count, and sites by name. No person is named in this document: the "
+                  "police annex lists them. Handle as marked.",
+        "partner": "Partner audience (safeguarding partnerships): no person appears, there is no free text, "
+                   "children's homes are not named or located and small counts are withheld.",
         "public": "Public audience: counts only; small counts are withheld and no individual or children's home "
                   "can be identified.",
     }[ctx.audience]
@@ -45,9 +28,12 @@ def scope(ctx: Context) -> Section:
             f"({m.first_day.day} to {m.last_day.day} {m.first_day.strftime('%B %Y')}, by the time of the report, "
             f"London time). Trends cover the {ctx.settings.demand.trend_months} months to {m.title}; places the "
             f"{ctx.settings.sites.ranking_months} months to it; people as of {m.last_day.day} {m.title}.",
+            "Three grains, never mixed: calls to the control room, incidents (one episode of one person going "
+            "missing) and individuals (distinct people).",
             audience_text,
+            f"A table shows at most {ctx.settings.reports.body_rows} rows; every row is in tables/<name>.csv "
+            "beside this document.",
         ),
-        tables=(table,),
     )
 
 
@@ -61,7 +47,9 @@ def demand_trend(ctx: Context) -> Section:
     })
     table = ctx.table(Table(
         id="demand_monthly", caption="Reports per month, the same month a year earlier and control limits",
-        data=data,
+        data=data, keep_last=True,
+        body_columns=("month", "incidents", "individuals", "calls", "child_incidents", "same_month_last_year",
+                      "change_vs_last_year", "signal"),
         count_columns=("incidents", "individuals", "calls", "child_incidents", "adult_incidents", "same_month_last_year"),
         derived={"change_vs_last_year": ("incidents", "same_month_last_year")},
         formats={"change_vs_last_year": "number", "ucl": "number", "lcl": "number"},
@@ -94,7 +82,7 @@ def time_pattern(ctx: Context) -> Section:
     table = ctx.table(Table(
         id="time_day_hour",
         caption=f"Reports by day of week and hour of report, {ctx.data.pattern_window.label}",
-        data=data, count_columns=tuple(hours), additive_rows=True, labels={h: h for h in hours},
+        data=data, count_columns=tuple(hours), additive_rows=True, labels={h: h for h in hours}, in_body=False,
     ))
     values = [[float(v) if not isinstance(v, str) else float("nan") for v in row[1:]] for row in table.data.itertuples(index=False)]
     busiest = dh.sort_values("incidents", ascending=False).head(1)

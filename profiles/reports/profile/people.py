@@ -6,9 +6,13 @@ import pandas as pd
 
 from profiles.analysis.profile_measures import repeat_groups
 from profiles.reports.objects import Section, Table
-from profiles.reports.profile.context import Context, listed, person_list
+from profiles.reports.profile.context import Context
 from profiles.reports.profile.demand import breakdown
 from profiles.reports.profile.published import concentration_sentence, measure_table
+
+
+#: Where the police find the people behind the counts: no person is named in a main document.
+ANNEX_LINE = "The police annex lists them (annex.pdf and annex.xlsx in the police folder; police only)."
 
 
 def repeat_individuals(ctx: Context) -> Section:
@@ -34,43 +38,22 @@ def repeat_individuals(ctx: Context) -> Section:
         f"{ctx.n(f['trigger_plans_new'])} need a new trigger plan and {ctx.n(f['trigger_plans_review'])} a review; "
         f"{ctx.n(f['cross_border_people'])} crossed a local authority or force boundary.",
     ]
-    if ctx.audience in ("police", "partner"):
-        cols = ["reports_in_window", "first_report_at", "last_report_at", "looked_after", "highest_risk", "flags"]
-        tables.append(listed(ctx, Table(
-            id="repeat_people", caption="Repeat missing people" + ("" if ctx.police else " (pseudonymised)"),
-            data=person_list(ctx, r, cols),
-            formats={"first_report_at": "date", "last_report_at": "date"},
-            labels={"person_id": "Person", "person_ref": "Pseudonym"},
-        )))
     if ctx.police:
-        tables.append(listed(ctx, Table(
-            id="referrals", caption="Referrals to social care due",
-            data=person_list(ctx, p.referrals, ["reasons", "reported_at", "highest_risk", "flags", "looked_after", "responsible_la"]),
-            formats={"reported_at": "datetime"}, labels={"person_id": "Person"},
-        )))
-        tp = p.trigger_plans.persons
-        tables.append(listed(ctx, Table(
-            id="trigger_plans", caption="Trigger plans due or to review",
-            data=person_list(ctx, tp, ["plan_status", "reasons", "reports_in_period", "usual_days", "usual_hours"]),
-            labels={"person_id": "Person"},
-        )))
+        paragraphs.append(ANNEX_LINE)
     return Section(id="repeat_individuals", title="Repeat individuals", tables=tuple(tables), paragraphs=tuple(paragraphs))
 
 
 def exploitation(ctx: Context) -> Section:
     flags = breakdown(ctx, "vulnerability", "exploitation_flags", "Incidents by vulnerability flag")
     tables = [flags]
+    paragraphs = ["Flags recorded on reports: child sexual exploitation (CSE), child criminal exploitation (CCE, "
+                  "county lines), trafficking and others. They point to the exploitation intelligence products.",
+                  f"{ctx.n(ctx.data.people.figures['intelligence_due'])} people flagged for exploitation or trafficking "
+                  "are due an intelligence report."]
     if ctx.police:
-        tables.append(listed(ctx, Table(
-            id="intelligence_due", caption="People flagged for exploitation or trafficking: intelligence report due",
-            data=person_list(ctx, ctx.data.people.oversight.intelligence_due,
-                              ["flagged_episodes", "flags", "last_flagged_at", "highest_risk", "looked_after", "is_repeat"]),
-            formats={"last_flagged_at": "date"}, labels={"person_id": "Person"},
-        )))
+        paragraphs.append(ANNEX_LINE)
     return Section(id="exploitation", title="Exploitation indicators", tables=tuple(tables),
-                   paragraphs=("Flags recorded on reports: child sexual exploitation (CSE), child criminal "
-                               "exploitation (CCE, county lines), trafficking and others. They point to the "
-                               "exploitation intelligence products.",))
+                   paragraphs=tuple(paragraphs))
 
 
 def return_interviews(ctx: Context) -> Section:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from profiles.disclosure import only_local_authority
@@ -35,6 +37,8 @@ def sites(ctx: Context) -> Section:
         id="sites_ranked", caption=f"Sites with most reports, {months} months to {d.month.title}",
         data=data, count_columns=("incidents", "individuals", "repeat_individuals", "calls"),
         derived={"estimated_cost_gbp": "incidents"},
+        body_columns=("rank", "site", "local_authority", "incidents", "individuals", "repeat_individuals",
+                      "change_vs_previous"),
         formats={"estimated_cost_gbp": "gbp", "rank": "text", "change_vs_previous": "number" if ctx.police else "text"},
         labels={"site_ref": "Ref", "local_authority": "Local authority", "repeat_individuals": "Repeat individuals",
                 "estimated_cost_gbp": "Estimated cost", "change_vs_previous": f"Change on previous {months} months"},
@@ -57,7 +61,9 @@ def sites(ctx: Context) -> Section:
         notes=("Persistent: high in most months. Emerging: rising now against the earlier months.",),
     )))
     if ctx.police:
-        tables.append(summary_table(d.care_homes, d.lad_names))
+        tables.append(replace(summary_table(d.care_homes, d.lad_names), body_columns=(
+            "name", "local_authority", "incidents", "individuals", "repeat_individuals", "incidents_12_months",
+            "trend")))
     homes = d.people.absences.by_home
     if len(homes):
         tables.append(ctx.table(Table(
@@ -88,6 +94,7 @@ def sites(ctx: Context) -> Section:
     tables.append(ctx.table(Table(
         id="sites_clusters", caption=f"Clusters of go-missing locations, {months} months (DBSCAN)",
         data=cdata, count_columns=("incidents", "individuals"),
+        body_columns=("cluster", "incidents", "individuals", "local_authority", "main_site", "share_at_known_sites"),
         derived={"share_at_known_sites": "incidents"}, formats={"share_at_known_sites": "percent", "cluster": "text"},
         labels={"share_at_known_sites": "Share at known sites", "main_site": "Main site", "local_authority": "Local authority"},
         notes=(f"A cluster: at least {ctx.settings.sites.cluster_min_points} go-missing points within "

@@ -23,7 +23,7 @@ def still_missing(ctx: Context) -> tuple[int, int, int, int]:
 
 def still_missing_sentence(ctx: Context) -> str:
     incidents, people, over_28d, over_1y = still_missing(ctx)
-    return (f"{ctx.n(incidents)} {plural(incidents, 'report')} of {ctx.n(people)} {plural(people, 'person')} "
+    return (f"{ctx.n(incidents)} {plural(incidents, 'report')} of {ctx.n(people)} {'person' if people == 1 else 'people'} "
             f"{'was' if incidents == 1 else 'were'} still open at the end of {ctx.data.month.title}: "
             f"{ctx.n(over_28d)} missing over 28 days, {ctx.n(over_1y)} over a year.")
 
@@ -34,7 +34,7 @@ def rates_table(ctx: Context) -> tuple[Table, str]:
         ctx, "rates_by_la", f"Incidents per 10,000 residents by local authority, twelve months to {ctx.data.month.title}",
         ("incidents", "individuals", "child_incidents"),
         derived={"incidents_per_10k": "incidents", "child_incidents_per_10k_children": "child_incidents"},
-        additive_columns=False,
+        additive_columns=False, body_columns=tuple(c for c in ctx.data.measures["rates_by_la"].columns if c != "lad_code"),
         notes=("Local authority of the go-missing point. Population: the mid-year estimates in the reference "
                "folder, in the ONS layout (their source is under Attribution).",))
     own = ctx.data.force_rate.set_index("area")

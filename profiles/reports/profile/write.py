@@ -13,7 +13,7 @@ from profiles import progress
 from profiles.config import Settings
 from profiles.errors import CheckFailed
 from profiles.periods import Month
-from profiles.disclosure import AUDIENCES, Audience, check_files
+from profiles.disclosure import AUDIENCES, Audience, check_files, check_person_refs
 from profiles.files import published, publishing
 from profiles.reports.objects import Report
 from profiles.reports.output import write_manifest, write_table_csv
@@ -56,8 +56,10 @@ def _write_profile_files(report: Report, data: ProfileData, out_dir: Path, setti
     tables_dir = out_dir / "tables"
     csvs = [write_table_csv(t, tables_dir) for t in report.tables]
     files = [html_path, summary_path, *csvs]
-    if report.audience != "police" and con is not None:
-        check_files(files, sensitive_values(con, data.month), report.audience)
+    if con is not None:
+        values = sensitive_values(con, data.month)
+        check_person_refs(files, values)
+        check_files(files, values, report.audience)
     if pdf:
         pdf_path = out_dir / "problem_profile.pdf"
         renderer.write_pdf(html, pdf_path)
