@@ -10,9 +10,9 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: install demo test bench clean sample-data browser
+.PHONY: install demo test bench clean sample-data browser pdftools
 
-install: $(STAMP) browser
+install: $(STAMP) browser pdftools
 
 # Headless Chromium for the report checks (tests/test_report_browser.py): installed only when missing.
 browser:
@@ -20,6 +20,14 @@ browser:
 	  echo "installing chromium (Debian package) for the HTML report checks"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# pdftotext and pdfinfo (Debian poppler-utils) for the tests that read PDFs page by page
+# (tests/test_annex.py, tests/leak_scan.py): installed only when missing.
+pdftools:
+	@command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || { \
+	  echo "installing poppler-utils (Debian package) for the PDF checks"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -377,6 +377,9 @@ class ReportsConfig(_Section):
     #: (profiles/analysis/headline.py FIGURE_IDS, e.g. ``high_risk_incidents``). The one home of
     #: these thresholds; none by default, so page 1 shows no colours.
     glance_thresholds: dict[str, "GlanceThreshold"] = Field(default_factory=dict)
+    #: Rows of each person list shown in the police annex PDF (annex.pdf, then "and N more in
+    #: annex.xlsx sheet X"); annex.xlsx always has every row.
+    annex_pdf_rows: int = Field(100, ge=1)
     #: Recommend raising return-interview compliance with an authority that offers fewer
     #: than this share of children's return interviews within the time limit.
     return_interview_target: float = Field(0.9, ge=0, le=1)

@@ -59,6 +59,9 @@ def make_bundle(
         "summary.html": SUMMARY_HTML.format(period=period, marking=marking).encode(),
         "tables/demand.csv": b"month,reports\n" + period.encode() + b",412\n",
     }
+    if audience == "police":  # the police annex (profiles/reports/annex.py): police folders only
+        files["annex.pdf"] = f"%PDF-1.7 police annex {period}\n%%EOF\n".encode()
+        files["annex.xlsx"] = b"PK\x03\x04 police annex " + period.encode()
     for name, data in files.items():
         (folder / name).write_bytes(data)
     hashes = {name: sha256(data) for name, data in files.items()}

@@ -11,6 +11,10 @@ holding ``problem_profile.html``, ``problem_profile.pdf``, ``tables/*.csv``, ``s
 when present.) profiles/reports/output.py writes it.
 Delivery sends only what the manifest vouches for: the bundle's audience and period
 must be the ones asked for, and every file sent must match its SHA-256.
+
+The police folder also holds the police annex (``annex.pdf``, ``annex.xlsx``: every person
+list, profiles/reports/profile/annex.py). A police list's email attaches it; a partner or public
+bundle that holds or lists an annex file is refused, so an annex never leaves for them.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Any
 from profiles.config import ConfigError
 from profiles.errors import MisperError
 from profiles.files import sha256_of
+from profiles.reports.output import ANNEX_FILES
 
 
 class BundleError(MisperError):
@@ -37,6 +42,8 @@ class ReportKind:
     folder: str      # under settings.output_dir
     document: str    # the attachment (PDF)
     title: str       # used in the subject line
+    #: Attached too, for police lists only (and refused in any other audience's bundle).
+    police_attachments: tuple[str, ...] = ()
 
 
 #: Report kinds a distribution list may name in ``reports``.
@@ -46,6 +53,7 @@ REPORT_KINDS: dict[str, ReportKind] = {
         folder="profile",
         document="problem_profile.pdf",
         title="Missing persons problem profile",
+        police_attachments=ANNEX_FILES,
     ),
 }
 
@@ -75,10 +83,12 @@ class ReportBundle:
     folder: Path
     summary: BundleFile
     document: BundleFile
+    #: The police annex (police bundles only; empty for any other audience).
+    attachments: tuple[BundleFile, ...] = ()
 
     @property
-    def files(self) -> tuple[BundleFile, BundleFile]:
-        return (self.summary, self.document)
+    def files(self) -> tuple[BundleFile, ...]:
+        return (self.summary, self.document, *self.attachments)
 
 
 def report_kind(name: str, *, list_name: str) -> ReportKind:
@@ -170,6 +180,14 @@ def load_bundle(output_dir: Path, kind: ReportKind, period: str, audience: str) 
     if not isinstance(marking, str) or not marking.strip():
         raise BundleError(f"{manifest_path}: field 'marking' missing (the protective marking)")
     hashes = manifest_hashes(manifest, where=manifest_path)
+    if audience == "police":
+        attachments = tuple(_verified_file(folder, name, hashes, manifest_path) for name in kind.police_attachments)
+    else:
+        attachments = ()
+        for name in kind.police_attachments:
+            if name in hashes or (folder / name).exists():
+                raise BundleError(f"{folder / name}: police-only file in the {audience} folder; "
+                                  "nothing is sent from it (the annex goes only to police lists)")
     return ReportBundle(
         kind=kind,
         period=period,
@@ -178,4 +196,5 @@ def load_bundle(output_dir: Path, kind: ReportKind, period: str, audience: str) 
         folder=folder,
         summary=_verified_file(folder, SUMMARY_FILE, hashes, manifest_path),
         document=_verified_file(folder, kind.document, hashes, manifest_path),
+        attachments=attachments,
     )

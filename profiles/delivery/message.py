@@ -1,4 +1,5 @@
-"""The email for one delivery: HTML summary body, plain-text alternative, PDF attached."""
+"""The email for one delivery: HTML summary body, plain-text alternative, PDF attached (and, for
+a police list, the police annex)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ _SKIP_TAGS = {"style", "script", "head", "title", "svg"}
 #: CRLF line ends; headers folded only past RFC 5322's hard limit, so a subject stays on one
 #: line (Python's parser keeps a leading space on a header folded right after its name).
 _POLICY = policy.SMTP.clone(max_line_length=998)
+
+#: Media types of the files a bundle attaches beside its PDF.
+_MEDIA_TYPES = {
+    ".pdf": ("application", "pdf"),
+    ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
 
 
 class _TextExtractor(HTMLParser):
@@ -113,6 +120,7 @@ def build_message(
             html_to_text(html),
             "",
             f"Attached: {document.name} (SHA-256 {document.sha256}).",
+            *(f"Attached (police only): {f.name} (SHA-256 {f.sha256})." for f in bundle.attachments),
             f"Sent to the '{delivery.list_name}' distribution list ({bundle.audience} audience).",
             f"Lawful basis: {delivery.lawful_basis}.",
             f"Handle according to its protective marking: {bundle.marking}.",
@@ -138,6 +146,10 @@ def build_message(
         subtype="pdf",
         filename=Path(document.name).name,
     )
+    for extra in bundle.attachments:  # the police annex: police bundles only carry any
+        maintype, subtype = _MEDIA_TYPES[Path(extra.name).suffix.lower()]
+        msg.add_attachment(extra.path.read_bytes(), maintype=maintype, subtype=subtype,
+                           filename=Path(extra.name).name)
     return msg
 
 

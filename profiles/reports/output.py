@@ -23,6 +23,11 @@ from profiles.files import sha256_of, write_csv, write_text
 from profiles.reports.objects import Table
 
 MANIFEST_FILE = "manifest.json"
+#: The police annex (profiles/reports/profile/annex.py): written in the police folder only;
+#: delivery attaches exactly these to police lists and refuses them anywhere else.
+ANNEX_PDF = "annex.pdf"
+ANNEX_XLSX = "annex.xlsx"
+ANNEX_FILES: tuple[str, ...] = (ANNEX_PDF, ANNEX_XLSX)
 
 
 def csv_frame(table: Table) -> pd.DataFrame:

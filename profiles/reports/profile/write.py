@@ -11,11 +11,13 @@ import duckdb
 from profiles.analysis.demand import YearOnYear
 from profiles import progress
 from profiles.config import Settings
+from profiles.errors import CheckFailed
 from profiles.periods import Month
 from profiles.disclosure import AUDIENCES, Audience, check_files, check_person_refs
 from profiles.files import published, publishing
 from profiles.reports.objects import Report
 from profiles.reports.output import write_manifest, write_table_csv
+from profiles.reports.profile.annex import police_annex, write_annex
 from profiles.reports.profile.build import build_profile
 from profiles.reports.profile_data import ProfileData, gather
 from profiles.reports.render import Renderer
@@ -62,6 +64,10 @@ def _write_profile_files(report: Report, data: ProfileData, out_dir: Path, setti
         pdf_path = out_dir / "problem_profile.pdf"
         renderer.write_pdf(html, pdf_path)
         files.append(pdf_path)
+    if report.audience == "police":  # every person list: the police folder only
+        if con is None:
+            raise CheckFailed(f"{out_dir}: the police annex is read from the database; no connection was given")
+        files += write_annex(police_annex(con, settings, data.people), settings, report.run_date, out_dir, pdf=pdf)
     manifest = write_manifest(
         out_dir, kind="problem_profile", period=data.month.label, audience=report.audience, marking=report.marking,
         synthetic=report.synthetic, run_date=report.run_date, files=files,
