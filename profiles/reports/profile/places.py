@@ -179,6 +179,8 @@ def found_locations(ctx: Context) -> Section:
         formats={"share": "percent", "median_distance_m": "number"},
         labels={"median_distance_m": "Median distance (m)"},
     ))
+    if not ctx.police:  # search-planning detail: in the police body, in every audience's CSV
+        rings, directions = replace(rings, in_body=False), replace(directions, in_body=False)
     return Section(id="found_locations", title="Found locations", tables=(places_table, rings, directions))
 
 
