@@ -350,3 +350,16 @@ def test_an_unknown_figure_in_the_thresholds_is_refused_in_the_fields_words(pack
     settings.reports.glance_thresholds = {"reports": GlanceThreshold(amber=1, red=2)}
     with pytest.raises(MisperError, match="reports.glance_thresholds: unknown figure"):
         check_thresholds(settings)
+
+
+# ---- plain words for boards (issue 13, point 6) ----------------------------------------------
+
+JARGON = re.compile(r"Gi\* z|control limits|FDR controlled|p[ -]value|q_value|gi_z", re.I)
+
+
+def test_partner_and_public_editions_keep_technical_names_to_the_methods(pack):
+    for audience in ("partner", "public"):
+        html = (pack["out"] / audience / "problem_profile.html").read_text(encoding="utf-8")
+        body = re.sub(r'<section id="methods".*?</section>', "", html, flags=re.S)
+        assert not JARGON.findall(body), (audience, sorted(set(JARGON.findall(body))))
+        assert "usual range" in body

@@ -39,6 +39,29 @@ def _frame(ax, bounds: Sequence[float]) -> None:
     ax.set_axis_off()
 
 
+def _scale_bar(ax, bounds: Sequence[float]) -> None:
+    """A scale bar in the lower right: a round number of kilometres near a fifth of the width."""
+    xmin, ymin, xmax, ymax = bounds
+    target = (xmax - xmin) / 5
+    km = next((k for k in (1, 2, 5, 10, 20, 50, 100) if k * 1000 >= target * 0.6), 100)
+    length = km * 1000
+    x0, y0 = xmax - length, ymin - (ymax - ymin) * 0.01
+    ax.plot([x0, x0 + length], [y0, y0], color="#0b0c0c", linewidth=2.5, solid_capstyle="butt")
+    ax.text(x0 + length / 2, y0 + (ymax - ymin) * 0.012, f"{km} km", ha="center", va="bottom", fontsize=7)
+
+
+def _area_names(ax, labels: gpd.GeoDataFrame | None) -> None:
+    """Each local authority's name at a point inside it (white halo, readable on any shade)."""
+    if labels is None or not len(labels) or "name" not in labels.columns:
+        return
+    from matplotlib import patheffects
+
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    for name, point in zip(labels["name"], labels.geometry.representative_point()):
+        ax.text(point.x, point.y, str(name), ha="center", va="center", fontsize=6.5, color="#0b0c0c",
+                path_effects=halo)
+
+
 def point_map(
     *,
     id: str,
@@ -48,8 +71,9 @@ def point_map(
     hot_cells: pd.DataFrame,
     sites: pd.DataFrame,
     notes: tuple[str, ...] = (),
+    names: gpd.GeoDataFrame | None = None,
 ) -> Figure:
-    """Police map. ``points``: easting, northing; ``hot_cells``: easting, northing (south-west
+    """Police map (``names``: the local authorities whose names are written on it). ``points``: easting, northing; ``hot_cells``: easting, northing (south-west
     corner), cell_m; ``sites``: easting, northing, rank (numbers drawn beside the marker)."""
     fig = new_figure(7.0, 6.0)
     with matplotlib.rc_context(_RC):
@@ -66,6 +90,8 @@ def point_map(
                         fontsize=7, fontweight="bold", zorder=6)
         bounds = areas.total_bounds if len(areas) else _points_bounds(points)
         _frame(ax, bounds)
+        _area_names(ax, names if names is not None else areas)
+        _scale_bar(ax, bounds)
         handles = [
             Patch(facecolor="#1d4f91", alpha=0.5, label="Go-missing point"),
             Patch(facecolor="#d4351c", alpha=0.35, label="Hot spot cell (Gi*, FDR controlled)"),
@@ -121,8 +147,10 @@ def area_map(
     threshold: int,
     area_word: str = "area",
     notes: tuple[str, ...] = (),
+    names: gpd.GeoDataFrame | None = None,
 ) -> Figure:
-    """Partner/public map: incidents per area in classes; small counts share one class."""
+    """Partner/public map: incidents per area in classes; small counts share one class;
+    ``names``: the local authorities whose names are written on it."""
     values = [int(counts.get(code, 0)) for code in areas["code"]]
     classes, labels = count_classes(values, threshold)
     shaded = areas.assign(_class=classes)
@@ -132,6 +160,8 @@ def area_map(
         cmap = ListedColormap(list(_BLUES))
         shaded.plot(ax=ax, column="_class", cmap=cmap, vmin=0, vmax=len(_BLUES) - 1, edgecolor="#505a5f", linewidth=0.4)
         _frame(ax, areas.total_bounds)
+        _area_names(ax, names)
+        _scale_bar(ax, areas.total_bounds)
         used = sorted(set(classes))
         handles = [Patch(facecolor=_BLUES[i], edgecolor="#505a5f", label=labels[i]) for i in used]
         ax.legend(handles=handles, title="Incidents", loc="lower left", frameon=True, fontsize=7, title_fontsize=7)

@@ -94,9 +94,10 @@ def methods(ctx: Context) -> Section:
         "report was made.",
         f"Repeat missing: {s.repeat.threshold} or more reports within a rolling {s.repeat.window_days} days.",
         "Duration: from the report to the person being found; bands have inclusive upper bounds.",
-        "Demand trend: XmR control chart; limits from the months before the latest.",
+        "Demand trend: the usual range is the control limits of an XmR chart, from the months before the latest.",
         f"Clusters: DBSCAN, {s.sites.cluster_radius_m:.0f} m radius, at least {s.sites.cluster_min_points} points. "
-        f"Hot spots: Getis-Ord Gi* with Benjamini-Hochberg false-discovery-rate control at {s.sites.hotspot_fdr_alpha}.",
+        f"Hot spots: Getis-Ord Gi* (hot-spot strength is its z-score) with Benjamini-Hochberg false-discovery-rate "
+        f"control at {s.sites.hotspot_fdr_alpha}.",
         f"Cost: incidents by initial risk times unit costs ({s.costs.price_basis}).",
         "Definitions follow the College of Policing APP on missing persons and the UKMPU data return.",
     ]

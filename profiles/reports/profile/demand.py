@@ -46,26 +46,26 @@ def demand_trend(ctx: Context) -> Section:
         "ucl": t["ucl"], "lcl": t["lcl"], "signal": [SIGNALS.get(s, s) for s in t["signal"]],
     })
     table = ctx.table(Table(
-        id="demand_monthly", caption="Reports per month, the same month a year earlier and control limits",
+        id="demand_monthly", caption="Reports per month, the same month a year earlier and the usual range",
         data=data, keep_last=True,
         body_columns=("month", "incidents", "individuals", "calls", "child_incidents", "same_month_last_year",
                       "change_vs_last_year", "signal"),
         count_columns=("incidents", "individuals", "calls", "child_incidents", "adult_incidents", "same_month_last_year"),
         derived={"change_vs_last_year": ("incidents", "same_month_last_year")},
         formats={"change_vs_last_year": "number", "ucl": "number", "lcl": "number"},
-        labels={"ucl": "Upper limit", "lcl": "Lower limit", "same_month_last_year": "Same month last year",
+        labels={"ucl": "Top of usual range", "lcl": "Bottom of usual range", "same_month_last_year": "Same month last year",
                 "change_vs_last_year": "Change on last year", "child_incidents": "Children", "adult_incidents": "Adults"},
-        notes=("Control limits (XmR chart) from the months before the latest: a point outside them, or a run of "
-               "8 months on one side of the average, is a signal rather than ordinary variation.",),
+        notes=("The usual range comes from the months before the latest (see Methods): a month outside it, or "
+               "8 months in a row on one side of the average, is a real change rather than ordinary ups and downs.",),
     ))
     fig = charts.line_chart(
-        id="demand_trend", caption="Incidents per month with control limits",
+        id="demand_trend", caption="Reports per month with the usual range",
         alt=f"Line chart of incidents per month over {len(data)} months to {ctx.data.month.title}, with the same "
-            "months a year earlier and a shaded band between the control limits.",
+            "months a year earlier and a shaded band for the usual range.",
         labels=list(data["month"]),
         series={"Incidents": numbers(table.data["incidents"]),
                 "Same month last year": numbers(table.data["same_month_last_year"])},
-        bands={"Control limits": (list(t["lcl"].fillna(0)), list(t["ucl"].fillna(0)))} if t["ucl"].notna().any() else None,
+        bands={"Usual range": (list(t["lcl"].fillna(0)), list(t["ucl"].fillna(0)))} if t["ucl"].notna().any() else None,
     )
     fig = Figure(**{**fig.__dict__, "notes": withheld_note(table)})
     rates, rate_text = rates_table(ctx)

@@ -127,10 +127,12 @@ def sites(ctx: Context) -> Section:
         # a hot ward that is mostly one children's home would name the home's ward: its authority only
         wdata = only_local_authority(wdata, [ctx.sensitive_site(main_site.get(c)) for c in hot["code"]], ctx.audience)
         tables.append(ctx.table(Table(
-            id="sites_hot_wards", caption=f"Hot-spot wards, {months} months (Getis-Ord Gi*, FDR controlled)",
+            id="sites_hot_wards", caption=f"Hot-spot wards: more reports than in and around the wards nearby, {months} months",
             data=wdata, count_columns=("incidents",), formats={"gi_z": "number"},
-            labels={"gi_z": "Gi* z", "local_authority": "Local authority"},
-            notes=("A ward whose reports are mostly from one children's home is shown by its local authority only.",),
+            labels={"gi_z": "Hot-spot strength", "local_authority": "Local authority"},
+            notes=("Hot-spot strength: how far the ward and its neighbours stand above the force's average (see "
+                   "Methods). A ward whose reports are mostly from one children's home is shown by its local "
+                   "authority only.",),
         )))
     if not ctx.police:
         areas, codes, word = (d.wards, d.points["ward_code"], "ward") if d.wards is not None else (d.lads, d.points["lad_code"], "local authority")
@@ -138,7 +140,7 @@ def sites(ctx: Context) -> Section:
             figures.append(maps.area_map(
                 id="sites_map", caption=f"Reports by {word}, {months} months", areas=areas,
                 counts=codes.value_counts().to_dict(), threshold=ctx.threshold, area_word=word,
-                notes=tuple(d.map_attribution)))
+                notes=tuple(d.map_attribution), names=d.lads))
     if not figures:
         paragraphs.append("No boundaries have been imported (misper reference import), so there is no map.")
     return Section(id="sites", title="High-demand sites and maps", tables=tuple(tables), figures=tuple(figures),

@@ -21,8 +21,8 @@ WORDS = {
 }
 
 
-SIGNALS = {"above_ucl": "Above upper limit", "below_lcl": "Below lower limit", "run_above": "Run above average",
-            "run_below": "Run below average", "": ""}
+SIGNALS = {"above_ucl": "Above the usual range", "below_lcl": "Below the usual range",
+           "run_above": "8 months or more above average", "run_below": "8 months or more below average", "": ""}
 
 
 def words(code: object) -> str:
