@@ -146,15 +146,9 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     be shown (see ``csv_cells`` for record files)."""
     safe = safe_frame(frame)
     text = safe.to_csv(index=False, lineterminator="\n")
-    if _has_lone_cr(safe):
+    if "\r" in text:  # a cell holds a carriage return (the csv module leaves it unquoted)
         text = _quote_carriage_returns(safe.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_ALL))
     return write_text(path, text)
-
-
-def _has_lone_cr(frame: pd.DataFrame) -> bool:
-    """Whether a text cell holds a carriage return (the csv module leaves it unquoted)."""
-    return any(frame[c].map(lambda v: isinstance(v, str) and "\r" in v).any()
-               for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))
 
 
 def _quote_carriage_returns(quoted_all: str) -> str:
