@@ -74,11 +74,7 @@ def cost_params(settings: Settings) -> dict[str, list]:
 
 
 def site_ranking(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    period: Month,
-    *,
-    months: int | None = None,
+    con: duckdb.DuckDBPyConnection, settings: Settings, period: Month, *, months: int | None = None,
     audience: str = "police",
 ) -> pd.DataFrame:
     """Sites ranked by incidents over the ``months`` months up to and including ``period``.
@@ -136,11 +132,7 @@ def site_monthly_incidents(
 
 
 def persistent_and_emerging_sites(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    period: Month,
-    *,
-    months: int | None = None,
+    con: duckdb.DuckDBPyConnection, settings: Settings, period: Month, *, months: int | None = None,
     audience: str = "police",
 ) -> pd.DataFrame:
     """Which sites are persistently high and which are rising now.
