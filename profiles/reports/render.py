@@ -24,8 +24,8 @@ from profiles.config import PROJECT_ROOT, Settings
 from profiles.disclosure import Audience, withheld_for
 from profiles.errors import MisperError
 from profiles.files import write_bytes, write_text
-from profiles.periods import LONDON
-from profiles.reports.objects import Report, Table
+from profiles.periods import LONDON, Month
+from profiles.reports.objects import Report, Section, Table
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 MISSING = "–"  # shown for an empty cell (not the same as a suppressed one)
@@ -51,6 +51,13 @@ def report_for(settings: Settings, *, audience: Audience, **fields) -> Report:
         synthetic=settings.force.synthetic,
         **fields,
     )
+
+
+def month_note(settings: Settings, *, audience: Audience, month: Month, section: Section, **fields) -> Report:
+    """A short document of one section for ``month``, with no contents list (the share covers and
+    index, the care-home summary)."""
+    return report_for(settings, audience=audience, period_label=month.title, sections=(section,), contents=False,
+                      **fields)
 
 
 # ---- filters (pure functions; registered once on the environment) ----------------
