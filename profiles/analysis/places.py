@@ -9,7 +9,6 @@ their docstrings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -22,7 +21,7 @@ from profiles.config import Settings
 from profiles.disclosure import check_audience, site_display, suppress_counts
 from profiles.db import query_df, run_sql
 from profiles.errors import InvalidValue
-from profiles.periods import Month, Period
+from profiles.periods import Month
 
 #: The `misper sites` columns, in order (the contract of issue 4).
 SITE_RANKING_COLUMNS: tuple[str, ...] = (
@@ -44,20 +43,6 @@ SITE_RANKING_COLUMNS: tuple[str, ...] = (
 
 #: Reference data the sites table draws on (names, positions, care-home register).
 SITE_ATTRIBUTION_KINDS = ("cqc", "user_sites", "codepoint", "boundary")
-
-
-@dataclass(frozen=True)
-class SiteWindow:
-    """The months ranked and the equal-length window before them."""
-
-    current: Period
-    previous: Period
-
-    @classmethod
-    def ending(cls, period: Month, months: int) -> "SiteWindow":
-        current = period.trailing(months)
-        previous = period.shift(-months).trailing(months)
-        return cls(current, previous)
 
 
 def prepare_site_episodes(con: duckdb.DuckDBPyConnection) -> None:
@@ -101,12 +86,13 @@ def site_ranking(
     """
     audience = check_audience(audience)
     months = settings.sites.ranking_months if months is None else months
-    window = SiteWindow.ending(period, months)
+    current = period.trailing(months)  # the months ranked; then the equal-length window before them
+    previous = period.shift(-months).trailing(months)
     prepare_site_episodes(con)
     params = {
-        "period_start": window.current.start,
-        "period_end": window.current.end,
-        "previous_start": window.previous.start,
+        "period_start": current.start,
+        "period_end": current.end,
+        "previous_start": previous.start,
         **repeat_params(settings),
         **cost_params(settings),
     }
