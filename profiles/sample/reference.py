@@ -79,6 +79,17 @@ def _kind(first_line: str) -> str | None:
     return kind
 
 
+#: The ``ReferenceFiles`` list each kind of delimited file (``_kind``) goes in.
+_KIND_LISTS = {
+    "codepoint": "codepoint",
+    "cqc_2019": "cqc_2019",
+    "cqc_other": "cqc_other",
+    "user_sites": "user_sites",
+    "os_open_names": "open_names_csv",
+    "geonames": "geonames",
+}
+
+
 def find_reference_files(folder: Path) -> ReferenceFiles:
     found = ReferenceFiles([], [], [], [], [], [], [])
     for root, dirs, files in os.walk(folder, followlinks=True):
@@ -89,18 +100,8 @@ def find_reference_files(folder: Path) -> ReferenceFiles:
             if suffix in (".csv", ".txt"):
                 with path.open("rb") as fh:
                     kind = _kind(_first_line(fh.read(4096)))
-                if kind == "codepoint":
-                    found.codepoint.append(path)
-                elif kind == "cqc_2019":
-                    found.cqc_2019.append(path)
-                elif kind == "cqc_other":
-                    found.cqc_other.append(path)
-                elif kind == "user_sites":
-                    found.user_sites.append(path)
-                elif kind == "os_open_names":
-                    found.open_names_csv.append(path)
-                elif kind == "geonames":
-                    found.geonames.append(path)
+                if kind in _KIND_LISTS:
+                    getattr(found, _KIND_LISTS[kind]).append(path)
             elif suffix == ".zip":
                 try:
                     with zipfile.ZipFile(path) as zf:
