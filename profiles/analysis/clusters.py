@@ -137,11 +137,7 @@ def _gazetteer(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def location_clusters(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    period: Period,
-    *,
-    role: str = "missing_from",
+    con: duckdb.DuckDBPyConnection, settings: Settings, period: Period, *, role: str = "missing_from",
     audience: str = "police",
 ) -> Clusters:
     """DBSCAN clusters of the ``role`` points of episodes reported in ``period``.

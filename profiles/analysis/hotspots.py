@@ -203,13 +203,8 @@ def grid_hotspots(
 
 
 def area_hotspots(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    period: Period,
-    *,
-    role: str = "missing_from",
-    level: str = "lsoa",
-    areas=None,
+    con: duckdb.DuckDBPyConnection, settings: Settings, period: Period, *, role: str = "missing_from",
+    level: str = "lsoa", areas=None,
 ) -> pd.DataFrame:
     """Gi* hot spots of ``role`` points over LSOAs or wards (queen contiguity).
 
