@@ -47,15 +47,10 @@ class ReportKind:
 
 
 #: Report kinds a distribution list may name in ``reports``.
-REPORT_KINDS: dict[str, ReportKind] = {
-    "problem_profile": ReportKind(
-        name="problem_profile",
-        folder="profile",
-        document="problem_profile.pdf",
-        title="Missing persons problem profile",
-        police_attachments=ANNEX_FILES,
-    ),
-}
+REPORT_KINDS: dict[str, ReportKind] = {kind.name: kind for kind in (
+    ReportKind("problem_profile", folder="profile", document="problem_profile.pdf",
+               title="Missing persons problem profile", police_attachments=ANNEX_FILES),
+)}
 
 SUMMARY_FILE = "summary.html"
 MANIFEST_FILE = "manifest.json"
