@@ -62,8 +62,10 @@ class DemoRun:
     settings: Settings
 
 
-def _db_path(settings: Settings, db: str | None) -> Path:
-    return Path(db) if db else settings.db_path
+def _configured(config: str | None, db: str | None) -> tuple[Settings, Path]:
+    """A run's settings (read as a task) and its database: ``db`` if given, else ``paths.db``."""
+    settings = tasks.read_configuration(config)
+    return settings, Path(db) if db else settings.db_path
 
 
 def _publish(summary: RunSummary, description: str) -> None:
@@ -90,8 +92,7 @@ def ingest_extracts(
     month's updates) unless ``reload``. Files given on the command line are always loaded,
     taken as given (relative to the current folder). Returns one ``LoadResult`` per load.
     """
-    settings = tasks.read_configuration(config)
-    db_path = _db_path(settings, db)
+    settings, db_path = _configured(config, db)
     io_retries = {"retries": settings.sources.read_retries,
                   "retry_delay_seconds": settings.sources.read_retry_delay_seconds}
     ingest = tasks.ingest_extract.with_options(**io_retries)
@@ -157,8 +158,7 @@ def monthly_problem_profile(
     scheduled date of a deployment's run, else today. Each step can be switched off
     (`misper profile` runs only the rendering).
     """
-    settings = tasks.read_configuration(config)
-    db_path = _db_path(settings, db)
+    settings, db_path = _configured(config, db)
     day = run_date_for(run_date, scheduled=scheduled_start())
     month = month_for(period, day)
     run = MonthlyRun(period=month.label, run_date=day, db_path=db_path)
@@ -237,8 +237,7 @@ def partner_shares(
 ) -> list[Path]:
     """Per local authority, its children reported missing in the month (CSV + cover), and
     the care-home summary; ``out/share/<period>/`` by default."""
-    settings = tasks.read_configuration(config)
-    db_path = _db_path(settings, db)
+    settings, db_path = _configured(config, db)
     day = run_date_for(run_date, scheduled=scheduled_start())
     month = month_for(period, day)
     target = Path(out_dir) if out_dir else settings.output_dir / "share" / month.label
@@ -270,8 +269,7 @@ def send_reports(
     """
     from profiles.delivery import DeliveryRun
 
-    settings = tasks.read_configuration(config)
-    db_path = _db_path(settings, db)
+    settings, db_path = _configured(config, db)
     label = (period if isinstance(period, Month) else Month.parse(period)).label
     deliveries = tasks.plan_delivery(settings, label, list_name)
     transport = None if dry_run else tasks.prepare_smtp(settings)
@@ -305,8 +303,7 @@ def ukmpu_annual_return(
 ) -> list[Path]:
     """The UKMPU return for a financial year (default: the one that ended last), from the
     database as it stands; ``out/ukmpu/<year>/`` by default."""
-    settings = tasks.read_configuration(config)
-    db_path = _db_path(settings, db)
+    settings, db_path = _configured(config, db)
     day = run_date_for(run_date, scheduled=scheduled_start())
     fy = financial_year_for(year, day)
     target = Path(out_dir) if out_dir else settings.output_dir / "ukmpu" / str(fy.first_day.year)
@@ -333,8 +330,7 @@ def retention_review(
     go; otherwise resolved episodes past review are weeded in one logged transaction."""
     from profiles.retention import default_csv_path, parse_as_of
 
-    settings = tasks.read_configuration(config)
-    db_path = _db_path(settings, db)
+    settings, db_path = _configured(config, db)
     day = parse_as_of(as_of) if as_of else london_today()
     policy = tasks.retention_policy(settings, day)
     result = tasks.retention_weed(policy, db_path, dry_run=dry_run)
