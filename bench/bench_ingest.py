@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from profiles.config import Settings
-from profiles.ingest import ingest_files
+from profiles.ingest.load import ingest_files
 
 ROWS = 1_000_000
 

@@ -51,7 +51,7 @@ def _slice(target: Path, rows: int) -> None:
 DIRECT = """
 import sys, time
 from pathlib import Path
-from profiles.ingest import ingest_files
+from profiles.ingest.load import ingest_files
 from profiles.config import Settings
 t = time.perf_counter()
 ingest_files([Path(sys.argv[1])], mapping="rms", settings=Settings(), db_path=Path(sys.argv[2]))
@@ -68,7 +68,7 @@ print(f"{a:.1f} {b:.1f}")
 DIRECT_AGAIN = """
 import sys, time
 from pathlib import Path
-from profiles.ingest import ingest_files
+from profiles.ingest.load import ingest_files
 from profiles.config import Settings
 t = time.perf_counter()
 ingest_files([Path(sys.argv[1])], mapping="rms", settings=Settings(), db_path=Path(sys.argv[2]))

@@ -80,7 +80,7 @@ def extracts_already_loaded(paths: list[Path], db_path: Path) -> dict[Path, int]
 @step(name="ingest extract", **IO_RETRY)
 def ingest_extract(files: list[Path], mapping: str, settings: Settings, db_path: Path):
     """``profiles.ingest.ingest_files``: validate and load the files as one load (one transaction)."""
-    from profiles.ingest import ingest_files
+    from profiles.ingest.load import ingest_files
 
     return ingest_files(files, mapping=mapping, settings=settings, db_path=db_path)
 

@@ -5,32 +5,65 @@ flag order, placement types, care settings) is written once, as a macro in
 ``sql/macros/categories.sql``. This module asks those macros for their lists, so Python code
 that needs a display order or a code list never writes one of its own;
 ``tests/test_categories.py`` holds each list equal to what the classifying macro returns.
+The lists are asked of DuckDB once per text of the macro file and cached (``_cache_file``),
+so that a command that only refuses its input starts without DuckDB.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-import duckdb
-
 _MACROS = Path(__file__).resolve().parent.parent / "sql" / "macros" / "categories.sql"
+_NAMES = ("age_bands", "duration_bands", "open_bands", "risk_order", "flag_order",
+          "placement_types", "care_settings", "child_adult_groups", "placed_by", "rhi_themes")
 
 
-@lru_cache(maxsize=1)
-def _lists() -> dict[str, tuple[str, ...]]:
+def _from_macros(sql: str) -> dict[str, tuple[str, ...]]:
+    import duckdb  # only when the cache below misses: a refused command never waits for DuckDB
+
     con = duckdb.connect(":memory:")
     try:
-        con.execute(_MACROS.read_text(encoding="utf-8"))
+        con.execute(sql)
         row = con.execute(
             "select age_bands(), duration_bands(), open_bands(), risk_order(), flag_order(), "
             "placement_types(), care_settings(), child_adult_groups(), placed_by_codes(), rhi_theme_codes()"
         ).fetchone()
     finally:
         con.close()
-    names = ("age_bands", "duration_bands", "open_bands", "risk_order", "flag_order",
-             "placement_types", "care_settings", "child_adult_groups", "placed_by", "rhi_themes")
-    return {name: tuple(values) for name, values in zip(names, row)}
+    return {name: tuple(values) for name, values in zip(_NAMES, row)}
+
+
+def _cache_file(sql: str) -> Path:
+    """Where the lists of this exact text of categories.sql are kept (a cache, never a home:
+    its name carries the SQL's hash, so an edited macro file is asked again)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "misper" / f"categories-{hashlib.sha256(sql.encode()).hexdigest()[:16]}.json"
+
+
+@lru_cache(maxsize=1)
+def _lists() -> dict[str, tuple[str, ...]]:
+    sql = _MACROS.read_text(encoding="utf-8")
+    cache = _cache_file(sql)
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if sorted(cached) == sorted(_NAMES):
+            return {name: tuple(cached[name]) for name in _NAMES}
+    except (OSError, ValueError):
+        pass
+    lists = _from_macros(sql)
+    try:  # best effort, written whole or not at all
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=cache.parent, delete=False, suffix=".tmp") as fh:
+            json.dump({k: list(v) for k, v in lists.items()}, fh)
+        os.replace(fh.name, cache)
+    except OSError:
+        pass
+    return lists
 
 
 #: Age bands at the report, youngest first, then ``unknown`` (macro ``age_band``).

@@ -22,7 +22,7 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -437,3 +437,13 @@ def publishing(folder: str | Path, *, replace: Iterable[str] = (), last: str = "
 def published(paths: Iterable[Path], stage: Path, folder: Path) -> list[Path]:
     """``paths`` written under ``stage`` as they are once ``publishing`` has moved them to ``folder``."""
     return [folder / Path(p).relative_to(stage) if Path(p).is_relative_to(stage) else Path(p) for p in paths]
+
+
+def write_folder(folder: str | Path, write: Callable[[Path], Iterable[Path]], *,
+                 replace: Iterable[str] = ()) -> list[Path]:
+    """Publish ``folder`` whole (``publishing``): ``write(stage)`` writes its files in the staging
+    folder; the paths it returns, as they are in ``folder`` once moved in."""
+    folder = Path(folder)
+    with publishing(folder, replace=replace) as stage:
+        paths = write(stage)
+    return published(paths, stage, folder)

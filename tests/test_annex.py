@@ -26,7 +26,7 @@ from profiles.delivery import BundleError, build_message, plan_period
 from profiles.files import FORMULA_START, sha256_of
 from profiles.geo.episodes import geocode_episodes
 from profiles.geo.reference import import_reference
-from profiles.ingest import ingest_files
+from profiles.ingest.load import ingest_files
 from profiles.periods import LONDON, Month
 from profiles.reports.output import ANNEX_FILES
 from profiles.reports.profile.annex import (

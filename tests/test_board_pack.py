@@ -62,7 +62,7 @@ def pack(tmp_path_factory):
     """The sample's shape through ingest, geocoding and the profile of October 2026 (PDFs too)."""
     from profiles.geo.episodes import geocode_episodes
     from profiles.geo.files import ensure_reference
-    from profiles.ingest import ingest_files
+    from profiles.ingest.load import ingest_files
 
     folder = tmp_path_factory.mktemp("pack")
     rows = _slice_rms(SAMPLE / "synthetic_missing_persons_rms.csv", folder / "rms.csv")

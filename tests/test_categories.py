@@ -168,3 +168,23 @@ def test_no_category_literal_is_written_outside_sql_macros_categories():
                 if pattern.search(line):
                     found.append(f"{path.relative_to(ROOT)}:{number}: {kind}: {line.strip()}")
     assert not found, "category literals outside sql/macros/categories.sql:\n" + "\n".join(found)
+
+
+def test_the_cached_lists_are_the_macros_lists_and_a_bad_cache_is_asked_again(tmp_path, monkeypatch):
+    from profiles import categories
+
+    sql = categories._MACROS.read_text(encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache = categories._cache_file(sql)
+    assert cache.parent == tmp_path / "misper"
+    assert categories._cache_file(sql + "\n-- edited") != cache  # an edited macro file is asked again
+    categories._lists.cache_clear()
+    try:
+        first = categories._lists()  # a miss: asked of DuckDB, then written
+        assert first == categories._from_macros(sql) and cache.is_file()
+        cache.write_text('{"age_bands": ["wrong"]}', encoding="utf-8")  # not every list: ignored
+        categories._lists.cache_clear()
+        assert categories._lists() == first
+        assert categories.RISK_CODES == tuple(reversed(first["risk_order"]))
+    finally:
+        categories._lists.cache_clear()

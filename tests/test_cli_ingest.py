@@ -104,3 +104,25 @@ def test_an_extract_older_than_the_last_load_says_so_before_loading(tmp_path):
     assert result.exit_code == 0, result.output
     assert "before the last load's (2024-02-01 00:00)" in result.stderr
     assert json.loads(result.stdout)["stale"] == 1
+
+
+def test_a_refused_header_answers_before_the_data_stack_loads(tmp_path):
+    """Issue 13: a refusal costs under a second, so it must come before DuckDB, Arrow, pandas
+    and Prefect are imported (they take seconds). The real command, in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    f = tmp_path / "bad.csv"
+    f.write_text("Incident Ref,person_id\nI1,P1\n")
+    probe = (
+        "import sys\n"
+        "from pipelines.cli import app\n"
+        "try:\n"
+        f"    app(['--db', {str(tmp_path / 'db.duckdb')!r}, 'ingest', {str(f)!r}], prog_name='misper')\n"
+        "except SystemExit as e:\n"
+        "    print('exit', e.code)\n"
+        "print(sorted(m for m in ('pandas', 'numpy', 'duckdb', 'pyarrow', 'prefect') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "required column 'incident_id'" in result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-2:] == ["exit 2", "[]"], result.stdout + result.stderr

@@ -17,7 +17,7 @@ import yaml
 from profiles.config import Settings
 from profiles.db import connect
 from profiles.errors import MisperError
-from profiles.ingest import OUTCOMES, ingest_files
+from profiles.ingest.load import OUTCOMES, ingest_files
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 CASES = sorted(p for p in CORPUS.iterdir() if (p / "expected.yaml").is_file())

@@ -15,7 +15,7 @@ import pytest
 
 from profiles.config import Settings
 from profiles.db import DatabaseError, backup_database, check_database, connect, holder_path
-from profiles.ingest import ingest_files
+from profiles.ingest.load import ingest_files
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "incident_id,person_id,reported_at,found_at,age,gender,risk\n"
@@ -50,7 +50,7 @@ def test_kill_9_mid_load_leaves_the_database_as_it_was(tmp_path):
     # the child loads for real, and stops inside the transaction once the merge has run
     child = python(f"""
         import sys, time
-        import profiles.ingest as ing
+        import profiles.ingest.load as ing
         real = ing.run_script
         def run_script(con, name, params=None):
             real(con, name, params)

@@ -49,7 +49,7 @@ def test_sample_reference_has_every_dataset_the_demo_needs(sample_db):
 
 def test_sample_episodes_geocode_with_few_unmatched(sample_db):
     from profiles.geo.episodes import geocode_episodes, geocoding_report
-    from profiles.ingest import ingest_files
+    from profiles.ingest.load import ingest_files
 
     extract = _sample_extract()
     if extract is None:

@@ -18,7 +18,7 @@ from profiles.canonical import COLUMN_NAMES
 from profiles.config import Settings
 from profiles.db import connect
 from profiles.errors import InputError
-from profiles.ingest import ingest_files
+from profiles.ingest.load import ingest_files
 from profiles.ingest.pseudonymise import person_key
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
@@ -283,7 +283,7 @@ def test_unreadable_files_are_refused(tmp_path, db, content):
 def test_a_crash_mid_load_leaves_the_database_as_it_was(tmp_path, db, monkeypatch):
     load(write_csv(tmp_path / "a.csv", [row(incident_id="I1", found_at="")]), db)
     before = episodes(db)
-    import profiles.ingest as ingest_module
+    import profiles.ingest.load as ingest_module
 
     real = ingest_module._count
 

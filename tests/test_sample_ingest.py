@@ -11,7 +11,7 @@ import pytest
 
 from profiles.config import PROJECT_ROOT, Settings
 from profiles.db import connect
-from profiles.ingest import ingest_files
+from profiles.ingest.load import ingest_files
 from profiles.sample import SampleOptions, write_sample
 from profiles.sample.defects import KINDS
 

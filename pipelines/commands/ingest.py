@@ -19,11 +19,12 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print the reconciliation as JSON."),
 ) -> None:
     """Validate and load extracts; bad rows go to quarantine with every reason."""
-    from profiles.ingest.check import check_files, preflight
+    from profiles.ingest.preflight import preflight  # light: a refusal costs under a second
 
-    # before Prefect starts: a refused file or mapping costs under a second
-    notes = preflight(files, mapping, state.settings, state.db_path)
+    notes = preflight(files, mapping, state.settings, state.db_path)  # before DuckDB and Prefect
     if check:
+        from profiles.ingest.check import check_files
+
         out.print(check_files(files, mapping, state.settings).text(), highlight=False, markup=False)
         return
     for note in notes:

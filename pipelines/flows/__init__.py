@@ -10,6 +10,7 @@ from pipelines.flows.environment import prefect_defaults
 
 prefect_defaults()
 
+#: The public names of runs.py, loaded from it on first use (the one list of them).
 __all__ = [
     "AUDIENCES",
     "DeliveryFailed",

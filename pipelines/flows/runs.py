@@ -21,7 +21,7 @@ from pipelines import tasks
 from pipelines.flows.dates import financial_year_for, london_today, month_for, run_date_for
 from pipelines.flows.summary import RunSummary
 from pipelines.steps import job, scheduled_start
-from profiles.config import ExtractSource, Settings
+from profiles.config import Settings
 from profiles.disclosure import AUDIENCES
 from profiles.errors import MisperError
 from profiles.periods import FinancialYear, Month
@@ -371,18 +371,3 @@ def demo(config: str | None = None, db: str | None = None) -> DemoRun:
                                 run_date=settings.demo.run_date)
     return DemoRun(monthly=monthly, ukmpu=ukmpu, settings=settings)
 
-
-__all__ = [
-    "AUDIENCES",
-    "DeliveryFailed",
-    "DemoRun",
-    "ExtractSource",
-    "MonthlyRun",
-    "demo",
-    "ingest_extracts",
-    "monthly_problem_profile",
-    "partner_shares",
-    "retention_review",
-    "send_reports",
-    "ukmpu_annual_return",
-]

@@ -9,9 +9,13 @@ London time with their offset (``2024-03-05T21:00:00+00:00``), booleans as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pandas as pd
 
 from profiles import files
@@ -54,6 +58,28 @@ def parse_moment(text: str, field: str = "as_of") -> datetime:
 # ---- the exports --------------------------------------------------------------------------
 
 
+def _write_person_list(db_path: Path, out: Path,
+                       compute: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]) -> tuple[Path, int]:
+    """Compute one list of people on a read-only connection, with the raw person reference, and
+    write it as CSV; the file and its row count."""
+    with connect(db_path, read_only=True) as con:
+        frame = identify(con, compute(con))
+    return write_csv(frame, out), len(frame)
+
+
+def _write_lists(db_path: Path, out_dir: Path, compute: Callable[[duckdb.DuckDBPyConnection], Any],
+                 files: dict[str, str], *, no_person: tuple[str, ...] = ()) -> list[Path]:
+    """Compute one measure's lists on a read-only connection and write each as CSV in ``out_dir``.
+
+    ``files`` maps each file name to the attribute of the result that it holds (dotted for a
+    nested one); every list but those in ``no_person`` gets the raw person reference."""
+    with connect(db_path, read_only=True) as con:
+        lists = compute(con)
+        frames = {name: attrgetter(attribute)(lists) for name, attribute in files.items()}
+        frames = {name: frame if name in no_person else identify(con, frame) for name, frame in frames.items()}
+    return [write_csv(frame, Path(out_dir) / name) for name, frame in frames.items()]
+
+
 def export_repeats(db_path: Path, settings: Settings, as_of: date, out: Path) -> tuple[Path, int]:
     """`misper repeats`: the repeat list as of ``as_of``; returns the file and its row count.
 
@@ -66,39 +92,26 @@ def export_repeats(db_path: Path, settings: Settings, as_of: date, out: Path) ->
 
 def export_referrals(db_path: Path, settings: Settings, period: Period, out: Path) -> tuple[Path, int]:
     """`misper referrals`: the referral list for ``period``; returns the file and its row count."""
-    with connect(db_path, read_only=True) as con:
-        frame = identify(con, people.referral_list(con, settings, period))
-    return write_csv(frame, out), len(frame)
+    return _write_person_list(db_path, out, lambda con: people.referral_list(con, settings, period))
 
 
 def export_trigger_plans(db_path: Path, settings: Settings, period: Period, out_dir: Path) -> list[Path]:
     """`misper trigger-plans`: trigger_plans.csv, where_to_look_first.csv, time_pattern.csv."""
-    with connect(db_path, read_only=True) as con:
-        plans = people.trigger_plans(con, settings, period)
-        frames = {
-            "trigger_plans.csv": identify(con, plans.persons),
-            "where_to_look_first.csv": identify(con, plans.pack.places),
-            "time_pattern.csv": identify(con, plans.pack.times),
-        }
-    return [write_csv(frame, Path(out_dir) / name) for name, frame in frames.items()]
+    return _write_lists(db_path, out_dir, lambda con: people.trigger_plans(con, settings, period), {
+        "trigger_plans.csv": "persons", "where_to_look_first.csv": "pack.places", "time_pattern.csv": "pack.times",
+    })
 
 
 def export_rfg(db_path: Path, settings: Settings, as_of: date, out: Path) -> tuple[Path, int]:
     """`misper rfg`: recency-frequency-gravity scores as of ``as_of``; the file and its row count."""
-    with connect(db_path, read_only=True) as con:
-        frame = identify(con, people.rfg_scores(con, settings, as_of))
-    return write_csv(frame, out), len(frame)
+    return _write_person_list(db_path, out, lambda con: people.rfg_scores(con, settings, as_of))
 
 
 def export_cross_border(db_path: Path, settings: Settings, period: Period, out_dir: Path) -> list[Path]:
     """`misper cross-border`: cross_border_persons.csv and out_of_area_placements.csv."""
-    with connect(db_path, read_only=True) as con:
-        lists = people_safeguarding.cross_border(con, settings, period)
-        frames = {
-            "cross_border_persons.csv": identify(con, lists.persons),
-            "out_of_area_placements.csv": identify(con, lists.out_of_area),
-        }
-    return [write_csv(frame, Path(out_dir) / name) for name, frame in frames.items()]
+    return _write_lists(db_path, out_dir, lambda con: people_safeguarding.cross_border(con, settings, period), {
+        "cross_border_persons.csv": "persons", "out_of_area_placements.csv": "out_of_area",
+    })
 
 
 def export_return_interviews(db_path: Path, settings: Settings, period: Period, out: Path) -> Path:
@@ -116,22 +129,14 @@ def export_oversight(
     ``as_of`` defaults to the end of the period, or now if the period has not ended."""
     if as_of is None:
         as_of = min(period.end, datetime.now(LONDON))
-    with connect(db_path, read_only=True) as con:
-        lists = people_safeguarding.oversight(con, settings, period, as_of)
-        frames = {
-            "open_episodes.csv": identify(con, lists.open_episodes),
-            "ukmpu_notifications.csv": identify(con, lists.ukmpu_notifications),
-            "intelligence_due.csv": identify(con, lists.intelligence_due),
-        }
-    return [write_csv(frame, Path(out_dir) / name) for name, frame in frames.items()], as_of
+    return _write_lists(db_path, out_dir, lambda con: people_safeguarding.oversight(con, settings, period, as_of), {
+        "open_episodes.csv": "open_episodes", "ukmpu_notifications.csv": "ukmpu_notifications",
+        "intelligence_due.csv": "intelligence_due",
+    }), as_of
 
 
 def export_absences(db_path: Path, settings: Settings, period: Period, out_dir: Path) -> list[Path]:
     """`misper absences`: absences_by_person.csv and absences_by_home.csv (homes named)."""
-    with connect(db_path, read_only=True) as con:
-        pattern = people_safeguarding.absence_pattern(con, settings, period)
-        frames = {
-            "absences_by_person.csv": identify(con, pattern.by_person),
-            "absences_by_home.csv": pattern.by_home,
-        }
-    return [write_csv(frame, Path(out_dir) / name) for name, frame in frames.items()]
+    return _write_lists(db_path, out_dir, lambda con: people_safeguarding.absence_pattern(con, settings, period), {
+        "absences_by_person.csv": "by_person", "absences_by_home.csv": "by_home",
+    }, no_person=("absences_by_home.csv",))

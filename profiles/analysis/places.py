@@ -9,7 +9,6 @@ their docstrings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -22,7 +21,7 @@ from profiles.config import Settings
 from profiles.disclosure import check_audience, site_display, suppress_counts
 from profiles.db import query_df, run_sql
 from profiles.errors import InvalidValue
-from profiles.periods import Month, Period
+from profiles.periods import Month
 
 #: The `misper sites` columns, in order (the contract of issue 4).
 SITE_RANKING_COLUMNS: tuple[str, ...] = (
@@ -46,20 +45,6 @@ SITE_RANKING_COLUMNS: tuple[str, ...] = (
 SITE_ATTRIBUTION_KINDS = ("cqc", "user_sites", "codepoint", "boundary")
 
 
-@dataclass(frozen=True)
-class SiteWindow:
-    """The months ranked and the equal-length window before them."""
-
-    current: Period
-    previous: Period
-
-    @classmethod
-    def ending(cls, period: Month, months: int) -> "SiteWindow":
-        current = period.trailing(months)
-        previous = period.shift(-months).trailing(months)
-        return cls(current, previous)
-
-
 def prepare_site_episodes(con: duckdb.DuckDBPyConnection) -> None:
     """Create the ``site_episodes`` view (sql/marts/sites_episodes.sql) on this connection."""
     require_tables(con, "episodes", "episode_locations", "sites")
@@ -74,11 +59,7 @@ def cost_params(settings: Settings) -> dict[str, list]:
 
 
 def site_ranking(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    period: Month,
-    *,
-    months: int | None = None,
+    con: duckdb.DuckDBPyConnection, settings: Settings, period: Month, *, months: int | None = None,
     audience: str = "police",
 ) -> pd.DataFrame:
     """Sites ranked by incidents over the ``months`` months up to and including ``period``.
@@ -105,12 +86,13 @@ def site_ranking(
     """
     audience = check_audience(audience)
     months = settings.sites.ranking_months if months is None else months
-    window = SiteWindow.ending(period, months)
+    current = period.trailing(months)  # the months ranked; then the equal-length window before them
+    previous = period.shift(-months).trailing(months)
     prepare_site_episodes(con)
     params = {
-        "period_start": window.current.start,
-        "period_end": window.current.end,
-        "previous_start": window.previous.start,
+        "period_start": current.start,
+        "period_end": current.end,
+        "previous_start": previous.start,
         **repeat_params(settings),
         **cost_params(settings),
     }
@@ -136,11 +118,7 @@ def site_monthly_incidents(
 
 
 def persistent_and_emerging_sites(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    period: Month,
-    *,
-    months: int | None = None,
+    con: duckdb.DuckDBPyConnection, settings: Settings, period: Month, *, months: int | None = None,
     audience: str = "police",
 ) -> pd.DataFrame:
     """Which sites are persistently high and which are rising now.

@@ -113,14 +113,8 @@ def plan_period(settings: Settings, period: str, list_name: str | None = None) -
 
 
 def deliver_one(
-    con: duckdb.DuckDBPyConnection,
-    delivery: Delivery,
-    settings: Settings,
-    *,
-    dry_run: bool = False,
-    force: bool = False,
-    transport: Transport | None = None,
-    now: datetime | None = None,
+    con: duckdb.DuckDBPyConnection, delivery: Delivery, settings: Settings, *, dry_run: bool = False,
+    force: bool = False, transport: Transport | None = None, now: datetime | None = None,
 ) -> DeliveryOutcome:
     """Skip (already sent), write the .eml (dry run) or send; log every message made."""
     outcome = DeliveryOutcome(
@@ -173,12 +167,7 @@ def deliver_one(
 
 
 def deliver_period(
-    con: duckdb.DuckDBPyConnection,
-    settings: Settings,
-    period: str,
-    *,
-    dry_run: bool = False,
-    force: bool = False,
+    con: duckdb.DuckDBPyConnection, settings: Settings, period: str, *, dry_run: bool = False, force: bool = False,
     list_name: str | None = None,
 ) -> DeliveryRun:
     """Send (or, dry run, write) every list's reports for ``period``; nothing is sent twice.

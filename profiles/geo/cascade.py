@@ -103,6 +103,17 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame(columns=STEP_COLUMNS).rename_axis("input_key")
 
 
+def _looked_up(inputs: pd.DataFrame, ctx: GeoContext, column: str, table: str, sql: str) -> pd.DataFrame:
+    """The inputs with a ``column`` value, registered as ``table`` and looked up by ``sql``: its
+    rows indexed by ``input_key`` (empty when no input has a value or none is found)."""
+    todo = inputs.loc[inputs[column].ne(""), [column]]
+    if todo.empty:
+        return _empty()
+    with registered(ctx.con, table, todo.reset_index()):
+        found = query_df(ctx.con, sql)
+    return found.set_index("input_key")
+
+
 # ---- the steps --------------------------------------------------------------------------
 
 def step_coordinates(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
@@ -140,15 +151,9 @@ def step_site(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
 
 def step_postcode(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
     """A full postcode: its Code-Point Open centroid (areas come precomputed with it)."""
-    todo = inputs.loc[inputs["postcode"].ne(""), ["postcode"]]
-    if todo.empty:
-        return _empty()
-    frame = todo.reset_index()
-    with registered(ctx.con, "_geo_postcodes_in", frame):
-        found = query_df(ctx.con, "geo/lookup_postcodes.sql")
+    found = _looked_up(inputs, ctx, "postcode", "_geo_postcodes_in", "geo/lookup_postcodes.sql")
     if found.empty:
         return _empty()
-    found = found.set_index("input_key")
     q = found["quality"].fillna(60).astype(int)
     conf = q.map({k: v[0] for k, v in POSTCODE_QUALITY.items()}).fillna(0.4)
     prec = q.map({k: v[1] for k, v in POSTCODE_QUALITY.items()}).fillna(1000.0)
@@ -285,15 +290,9 @@ def step_place(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
 
 def step_partial_postcode(inputs: pd.DataFrame, ctx: GeoContext) -> pd.DataFrame:
     """A postcode sector or district (or a full postcode the gazetteer lacks): its centroid."""
-    todo = inputs.loc[inputs["partial"].ne(""), ["partial"]]
-    if todo.empty:
-        return _empty()
-    frame = todo.reset_index()
-    with registered(ctx.con, "_geo_partials_in", frame):
-        found = query_df(ctx.con, "geo/lookup_partials.sql")
+    found = _looked_up(inputs, ctx, "partial", "_geo_partials_in", "geo/lookup_partials.sql")
     if found.empty:
         return _empty()
-    found = found.set_index("input_key")
     return pd.DataFrame({
         "easting": found["easting"], "northing": found["northing"], "method": "partial_postcode",
         "confidence": found["kind"].map({"sector": 0.3, "district": 0.15}),

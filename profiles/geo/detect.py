@@ -64,14 +64,18 @@ class Found:
         return f"{self.path}!{self.member}" if self.member else str(self.path)
 
 
+def _decoded(raw: bytes) -> str:
+    """``raw`` as UTF-8 (a BOM dropped), else cp1252; the cp1252 error when neither decodes it."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
 def _first_lines(raw: bytes, n: int = 3) -> list[str]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
+    try:
+        text = _decoded(raw)
+    except UnicodeDecodeError:  # pragma: no cover - cp1252 decodes nearly anything
         return []
     return text.splitlines()[:n]
 
@@ -216,10 +220,4 @@ def read_member_bytes(found: Found) -> bytes:
 def read_csv_any(found: Found, **kwargs) -> pd.DataFrame:
     """A delimited file (or zip member) as strings, trying UTF-8 then cp1252."""
     raw = read_member_bytes(found) if found.member else found.path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, **kwargs)
+    return pd.read_csv(io.StringIO(_decoded(raw)), dtype=str, keep_default_na=False, **kwargs)

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -27,6 +25,7 @@ from profiles.db import connect
 from profiles.errors import InputError
 from profiles.files import sha256_of
 from profiles.ingest.mapping import Mapping
+from profiles.ingest.plan import extract_time
 
 ROW_COLUMN = "__row"
 
@@ -160,38 +159,6 @@ def read_parquet(path: Path) -> SourceTable:
     )
     table = table.append_column(ROW_COLUMN, pa.array(range(1, table.num_rows + 1), pa.int64()))
     return SourceTable(path, "", 0, headers, table, [], "parquet")
-
-
-#: A date (and time) in a file name: ``rms_2025-03-31.csv``, ``rms_20250331T0600.csv``.
-_NAME_TIME = re.compile(
-    r"(?<!\d)(20\d\d)-?([01]\d)-?([0-3]\d)(?:[T_ -]?([0-2]\d)[:.-]?([0-5]\d)(?:[:.-]?([0-5]\d))?)?(?!\d)"
-)
-
-
-def extract_time(path: Path, timezone_name: str = "Europe/London") -> tuple[datetime, str]:
-    """When the extract was taken, from what the file itself says: a date (and time) in its
-    name (local time), else an XLSX workbook's creation time, else the file's modification
-    time. Returns the time (UTC) and how it was found."""
-    match = _NAME_TIME.search(path.name)
-    if match:
-        y, mo, d, h, mi, s = (int(g) if g else 0 for g in match.groups())
-        try:
-            local = datetime(y, mo, d, h, mi, s, tzinfo=ZoneInfo(timezone_name))
-            return local.astimezone(timezone.utc), "the date in the file name"
-        except ValueError:
-            pass
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            import openpyxl
-
-            created = openpyxl.load_workbook(path, read_only=True).properties.created
-        except Exception:  # noqa: BLE001 - unreadable properties: fall back to the file's time
-            created = None
-        if created is not None:
-            created = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
-            return created.astimezone(timezone.utc), "the workbook's creation time"
-    mtime = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
-    return mtime, "the file's modification time"
 
 
 def read_source(path: Path, mapping: Mapping) -> SourceTable:

@@ -23,7 +23,7 @@ from profiles.config import Settings
 from profiles.periods import Month
 from profiles.reports import charts
 from profiles.reports.objects import Figure, Report, Section, Table
-from profiles.reports.render import report_for
+from profiles.reports.render import month_note
 
 COLUMNS = (
     "site_id", "site_ref", "name", "type", "lad_code", "incidents", "individuals", "repeat_individuals",
@@ -135,18 +135,9 @@ def build_report(summary: pd.DataFrame, monthly: pd.DataFrame, month: Month, set
         tables=(summary_table(summary, la_names),),
         figures=(figure,) if figure else (),
     )
-    return report_for(
-        settings,
-        audience="police",
-        kind="care_home_summary",
-        title="Care-home summary",
-        subtitle="For regulator referral decisions",
-        period_label=month.title,
-        run_date=run_date,
-        sections=(section,),
-        attribution=attribution,
-        contents=False,
-    )
+    return month_note(settings, audience="police", month=month, section=section, kind="care_home_summary",
+                      title="Care-home summary", subtitle="For regulator referral decisions", run_date=run_date,
+                      attribution=attribution)
 
 
 def write_care_home_summary(

@@ -11,11 +11,13 @@ from __future__ import annotations
 import base64
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import matplotlib
 
 matplotlib.use("Agg")
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 
 from profiles.reports.objects import Figure  # noqa: E402
@@ -36,6 +38,14 @@ _RC = {
 def new_figure(width: float = 7.0, height: float = 3.2) -> MplFigure:
     with matplotlib.rc_context(_RC):
         return MplFigure(figsize=(width, height), layout="constrained")
+
+
+@contextmanager
+def drawing(width: float = 7.0, height: float = 3.2) -> Iterator[tuple[MplFigure, Axes]]:
+    """A new figure and its one set of axes, to draw on in the house style (``_RC``)."""
+    fig = new_figure(width, height)
+    with matplotlib.rc_context(_RC):
+        yield fig, fig.add_subplot()
 
 
 def to_svg(fig: MplFigure, prefix: str = "fig") -> str:
@@ -65,10 +75,7 @@ def to_png_data_uri(fig: MplFigure, dpi: int = 150) -> str:
 
 
 def bar_chart(
-    *,
-    id: str,
-    caption: str,
-    alt: str,
+    *, id: str, caption: str, alt: str,
     labels: Sequence[str],
     series: dict[str, Sequence[float]],
     xlabel: str = "",
@@ -76,9 +83,7 @@ def bar_chart(
     horizontal: bool = False,
 ) -> Figure:
     """Grouped bars, one group per label and one colour per series."""
-    fig = new_figure(7.0, max(2.6, 0.28 * len(labels) + 1.0) if horizontal else 3.2)
-    with matplotlib.rc_context(_RC):
-        ax = fig.add_subplot()
+    with drawing(7.0, max(2.6, 0.28 * len(labels) + 1.0) if horizontal else 3.2) as (fig, ax):
         n = max(len(series), 1)
         width = 0.8 / n
         positions = range(len(labels))
@@ -103,19 +108,14 @@ def bar_chart(
 
 
 def line_chart(
-    *,
-    id: str,
-    caption: str,
-    alt: str,
+    *, id: str, caption: str, alt: str,
     labels: Sequence[str],
     series: dict[str, Sequence[float]],
     ylabel: str = "Incidents",
     bands: dict[str, tuple[Sequence[float], Sequence[float]]] | None = None,
 ) -> Figure:
     """Lines over labelled points (months), with optional shaded bands (control limits)."""
-    fig = new_figure()
-    with matplotlib.rc_context(_RC):
-        ax = fig.add_subplot()
+    with drawing() as (fig, ax):
         x = list(range(len(labels)))
         for name, (low, high) in (bands or {}).items():
             ax.fill_between(x, list(low), list(high), color="#dddddd", label=name, linewidth=0)
@@ -131,19 +131,14 @@ def line_chart(
 
 
 def heatmap(
-    *,
-    id: str,
-    caption: str,
-    alt: str,
+    *, id: str, caption: str, alt: str,
     rows: Sequence[str],
     columns: Sequence[str],
     values: Sequence[Sequence[float]],
     colorbar_label: str = "Incidents",
 ) -> Figure:
     """A grid of counts (day of week by hour of day)."""
-    fig = new_figure(7.0, 2.8)
-    with matplotlib.rc_context(_RC):
-        ax = fig.add_subplot()
+    with drawing(7.0, 2.8) as (fig, ax):
         im = ax.imshow([[float(v) for v in r] for r in values], aspect="auto", cmap="Blues")
         ax.set_yticks(range(len(rows)), list(rows))
         ax.set_xticks(range(len(columns)), list(columns))

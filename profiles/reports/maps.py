@@ -17,13 +17,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import geopandas as gpd
-import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch, Rectangle
 
-from profiles.reports.charts import _RC, new_figure, to_png_data_uri
+from profiles.reports.charts import drawing, to_png_data_uri
 from profiles.disclosure import is_small_count
 from profiles.reports.objects import Figure
 
@@ -75,9 +74,7 @@ def point_map(
 ) -> Figure:
     """Police map (``names``: the local authorities whose names are written on it). ``points``: easting, northing; ``hot_cells``: easting, northing (south-west
     corner), cell_m; ``sites``: easting, northing, rank (numbers drawn beside the marker)."""
-    fig = new_figure(7.0, 6.0)
-    with matplotlib.rc_context(_RC):
-        ax = fig.add_subplot()
+    with drawing(7.0, 6.0) as (fig, ax):
         areas.boundary.plot(ax=ax, color="#505a5f", linewidth=0.6)
         for row in hot_cells.itertuples(index=False):
             ax.add_patch(Rectangle((row.easting, row.northing), row.cell_m, row.cell_m,
@@ -154,9 +151,7 @@ def area_map(
     values = [int(counts.get(code, 0)) for code in areas["code"]]
     classes, labels = count_classes(values, threshold)
     shaded = areas.assign(_class=classes)
-    fig = new_figure(7.0, 6.0)
-    with matplotlib.rc_context(_RC):
-        ax = fig.add_subplot()
+    with drawing(7.0, 6.0) as (fig, ax):
         cmap = ListedColormap(list(_BLUES))
         shaded.plot(ax=ax, column="_class", cmap=cmap, vmin=0, vmax=len(_BLUES) - 1, edgecolor="#505a5f", linewidth=0.4)
         _frame(ax, areas.total_bounds)

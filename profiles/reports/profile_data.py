@@ -9,6 +9,7 @@ the same.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -109,6 +110,25 @@ def _force_areas(con: duckdb.DuckDBPyConnection, settings: Settings) -> tuple[gp
     return lads.sort_values("code").reset_index(drop=True), (wards.sort_values("code").reset_index(drop=True) if len(wards) else None)
 
 
+#: Fields of ``ProfileData`` that are one measure of the month, ``measure(con, settings, month)``.
+_MONTH_MEASURES: dict[str, Callable[[duckdb.DuckDBPyConnection, Settings, Month], object]] = {
+    "headline": headline.headline,
+    "year_on_year": demand.same_month_last_year,
+    "trend": demand.monthly_trend,
+    "breakdowns": demand.breakdowns,
+    "looked_after": demand.looked_after_share,
+    "cost": demand.cost_of_demand,
+    "persistent": places.persistent_and_emerging_sites,
+    "rings": found.found_distance_rings,
+    "directions": found.found_directions,
+    "quality_completeness": quality.completeness,
+    "quality_geocoding": quality.geocoding_by_method,
+    "quality_open": quality.open_episodes,
+    "quality_late": quality.late_recorded_returns,
+    "quality_quarantine": quality.quarantine_reasons,
+}
+
+
 def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month) -> ProfileData:
     """Run every measure the profile shows for ``month`` (the repeat counts taken once)."""
     register = None  # read first: a mistake in the board's register stops the run before any work
@@ -143,6 +163,7 @@ def _gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, re
         interventions = impact.table
     tables = measures.all_measures(con, month=month, settings=settings)
     data = ProfileData(
+        **{name: measure(con, settings, month) for name, measure in _MONTH_MEASURES.items()},
         month=month,
         measures=tables,
         top_people=measures.top_people_looked_after(con, month=month, settings=settings),
@@ -150,16 +171,9 @@ def _gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, re
         settings=settings,
         places_window=places_window,
         pattern_window=pattern_window,
-        headline=headline.headline(con, settings, month),
-        year_on_year=demand.same_month_last_year(con, settings, month),
-        trend=demand.monthly_trend(con, settings, month),
         day_hour=demand.day_hour_pattern(con, settings, pattern_window),
-        breakdowns=demand.breakdowns(con, settings, month),
-        looked_after=demand.looked_after_share(con, settings, month),
-        cost=demand.cost_of_demand(con, settings, month),
         sites=sites,
         sites_12m_incidents=int(demand.monthly_counts(con, places_window)["incidents"].sum()),
-        persistent=places.persistent_and_emerging_sites(con, settings, month),
         care_homes=care,
         care_homes_monthly=care_monthly,
         clusters_missing=clusters_mod.location_clusters(con, settings, places_window, role="missing_from").summary,
@@ -168,17 +182,10 @@ def _gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, re
         ward_hotspots=ward_hot,
         points=clusters_mod.located_points(con, settings, places_window, role="missing_from"),
         found_places=found.top_found_places(con, settings, month, limit=settings.reports.top_rows),
-        rings=found.found_distance_rings(con, settings, month),
-        directions=found.found_directions(con, settings, month),
         people=people,
         identities=identities,
         interventions=interventions,
         interventions_caveat=CAVEAT,
-        quality_completeness=quality.completeness(con, settings, month),
-        quality_geocoding=quality.geocoding_by_method(con, settings, month),
-        quality_open=quality.open_episodes(con, settings, month),
-        quality_late=quality.late_recorded_returns(con, settings, month),
-        quality_quarantine=quality.quarantine_reasons(con, settings, month),
         site_register=_site_register(con),
         lad_names=area_names(con, "lad"),
         ward_names=area_names(con, "ward"),

@@ -8,7 +8,9 @@ field of the report, never the clock, so the same inputs give byte-identical HTM
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from datetime import date, datetime
 from numbers import Number
 from pathlib import Path
@@ -22,8 +24,8 @@ from profiles.config import PROJECT_ROOT, Settings
 from profiles.disclosure import Audience, withheld_for
 from profiles.errors import MisperError
 from profiles.files import write_bytes, write_text
-from profiles.periods import LONDON
-from profiles.reports.objects import Report, Table
+from profiles.periods import LONDON, Month
+from profiles.reports.objects import Report, Section, Table
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 MISSING = "–"  # shown for an empty cell (not the same as a suppressed one)
@@ -51,6 +53,13 @@ def report_for(settings: Settings, *, audience: Audience, **fields) -> Report:
     )
 
 
+def month_note(settings: Settings, *, audience: Audience, month: Month, section: Section, **fields) -> Report:
+    """A short document of one section for ``month``, with no contents list (the share covers and
+    index, the care-home summary)."""
+    return report_for(settings, audience=audience, period_label=month.title, sections=(section,), contents=False,
+                      **fields)
+
+
 # ---- filters (pure functions; registered once on the environment) ----------------
 
 
@@ -60,14 +69,34 @@ def _is_missing(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def uk_date(value: date | datetime | str | None) -> str:
-    """``5 October 2026`` (London date for an aware datetime)."""
-    if _is_missing(value):
-        return MISSING
+def _as_datetime(value: date | datetime | str) -> date | datetime:
+    """An ISO string parsed, a pandas Timestamp as a plain datetime; a date or datetime as it is."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
+    return value
+
+
+def _shown_as_is(format_value: Callable[..., str]) -> Callable[..., str]:
+    """A number filter that shows a missing value as ``MISSING`` and a string (a marker) unchanged."""
+
+    @functools.wraps(format_value)
+    def shown(value: Any, *args: Any, **kwargs: Any) -> str:
+        if _is_missing(value):
+            return MISSING
+        if isinstance(value, str):
+            return value
+        return format_value(value, *args, **kwargs)
+
+    return shown
+
+
+def uk_date(value: date | datetime | str | None) -> str:
+    """``5 October 2026`` (London date for an aware datetime)."""
+    if _is_missing(value):
+        return MISSING
+    value = _as_datetime(value)
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(LONDON)
@@ -79,49 +108,34 @@ def uk_datetime(value: datetime | str | None) -> str:
     """``5 October 2026, 14:05`` in London time."""
     if _is_missing(value):
         return MISSING
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
+    value = _as_datetime(value)
     if value.tzinfo is not None:
         value = value.astimezone(LONDON)
     return f"{uk_date(value)}, {value.strftime('%H:%M')}"
 
 
+@_shown_as_is
 def number(value: Any, digits: int = 0) -> str:
     """Thousands separators: ``12,345`` or ``1,234.5`` with ``digits``."""
-    if _is_missing(value):
-        return MISSING
-    if isinstance(value, str):
-        return value
     return f"{float(value):,.{digits}f}" if digits else f"{round(float(value)):,d}"
 
 
+@_shown_as_is
 def percent(value: Any, digits: int = 0) -> str:
     """A fraction as a percentage: ``0.413`` -> ``41%``."""
-    if _is_missing(value):
-        return MISSING
-    if isinstance(value, str):
-        return value
     return f"{float(value) * 100:,.{digits}f}%"
 
 
+@_shown_as_is
 def gbp(value: Any, digits: int = 0) -> str:
     """Pounds sterling: ``£2,416`` (``digits=2``: ``£2,415.80``)."""
-    if _is_missing(value):
-        return MISSING
-    if isinstance(value, str):
-        return value
     sign = "-" if float(value) < 0 else ""
     return f"{sign}£{abs(float(value)):,.{digits}f}"
 
 
+@_shown_as_is
 def hours(value: Any) -> str:
     """A duration in hours, one decimal place: ``26.5 h``."""
-    if _is_missing(value):
-        return MISSING
-    if isinstance(value, str):
-        return value
     return f"{float(value):,.1f} h"
 
 

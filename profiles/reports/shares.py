@@ -23,12 +23,12 @@ import pandas as pd
 
 from profiles import db
 from profiles.config import ConfigError, Settings
-from profiles.files import csv_cells, published, publishing, write_csv
+from profiles.files import csv_cells, write_csv, write_folder
 from profiles.periods import Month
 from profiles.disclosure import POLICE_ONLY_COLUMNS, check_columns, check_files
 from profiles.reports.objects import Report, Section, Table
 from profiles.reports.output import write_manifest
-from profiles.reports.render import Renderer, marking_for, report_for
+from profiles.reports.render import Renderer, marking_for, month_note
 from profiles.reports.safety import sensitive_values
 
 #: Fields a share may name (the columns of sql/reports/share_children.sql after the authority).
@@ -147,17 +147,9 @@ def _cover(share: AuthorityShare, month: Month, fields: list[str], settings: Set
             ),
         ),
     )
-    return report_for(
-        settings,
-        audience="partner",
-        kind="share_cover",
-        title="Children missing from home and care: data share",
-        subtitle=share.display_name,
-        period_label=month.title,
-        run_date=run_date,
-        sections=(about,),
-        contents=False,
-    )
+    return month_note(settings, audience="partner", month=month, section=about, kind="share_cover",
+                      title="Children missing from home and care: data share", subtitle=share.display_name,
+                      run_date=run_date)
 
 
 def _index(shares: list[AuthorityShare], unassigned: int, month: Month, settings: Settings, run_date: date,
@@ -192,34 +184,17 @@ def _index(shares: list[AuthorityShare], unassigned: int, month: Month, settings
         tables=(Table(id="shares", caption="Files written", data=data, notes=notes,
                       count_columns=("children", "episodes")),),
     )
-    return report_for(
-        settings,
-        audience="police",
-        kind="share_index",
-        title="Partner data shares: index",
-        subtitle=month.title,
-        period_label=month.title,
-        run_date=run_date,
-        sections=(section,),
-        contents=False,
-    )
+    return month_note(settings, audience="police", month=month, section=section, kind="share_index",
+                      title="Partner data shares: index", subtitle=month.title, run_date=run_date)
 
 
-def write_shares(
-    con: duckdb.DuckDBPyConnection,
-    month: Month,
-    out_dir: Path,
-    settings: Settings,
-    run_date: date,
-    *,
-    care_homes: bool = True,
-) -> list[Path]:
+def write_shares(con: duckdb.DuckDBPyConnection, month: Month, out_dir: Path, settings: Settings, run_date: date,
+                 *, care_homes: bool = True) -> list[Path]:
     """Write every authority's CSV and cover, the care-home summary and the list of unknown
     authorities (police only, not in the manifest), the index and the manifest; the paths.
     The folder is published whole (``profiles.files.publishing``)."""
-    with publishing(out_dir) as stage:
-        paths = _write_shares(con, month, stage, settings, run_date, care_homes=care_homes)
-    return published(paths, stage, out_dir)
+    return write_folder(out_dir, lambda stage: _write_shares(con, month, stage, settings, run_date,
+                                                             care_homes=care_homes))
 
 
 def _write_shares(con: duckdb.DuckDBPyConnection, month: Month, out_dir: Path, settings: Settings, run_date: date,

@@ -22,7 +22,7 @@ from profiles.canonical import FOUND_BY_CODES, OUTCOME_CODES
 from profiles.categories import AGE_BANDS, CARE_SETTING_TYPES, DURATION_BANDS, FLAG_CODES, RISK_CODES
 from profiles.config import Settings
 from profiles.errors import CheckFailed
-from profiles.files import published, publishing, write_csv, write_xlsx
+from profiles.files import write_csv, write_folder, write_xlsx
 from profiles.periods import FinancialYear
 from profiles.reports.objects import Report, Section, Table
 from profiles.reports.output import write_manifest
@@ -249,21 +249,12 @@ def _write_xlsx(frame: pd.DataFrame, year: FinancialYear, settings: Settings, ru
     write_xlsx(wb, path, stamp)
 
 
-def write_return(
-    con: duckdb.DuckDBPyConnection,
-    year: FinancialYear,
-    out_dir: Path,
-    settings: Settings,
-    run_date: date,
-    *,
-    pdf: bool = False,
-) -> list[Path]:
+def write_return(con: duckdb.DuckDBPyConnection, year: FinancialYear, out_dir: Path, settings: Settings,
+                 run_date: date, *, pdf: bool = False) -> list[Path]:
     """Compute, check, then write the CSV, XLSX and HTML (and PDF if asked); the paths."""
     frame = ukmpu_return(con, year)
     check_return(frame)
-    with publishing(out_dir) as stage:
-        paths = _write_return_files(frame, year, stage, settings, run_date, pdf=pdf)
-    return published(paths, stage, out_dir)
+    return write_folder(out_dir, lambda stage: _write_return_files(frame, year, stage, settings, run_date, pdf=pdf))
 
 
 def _write_return_files(frame: pd.DataFrame, year: FinancialYear, out_dir: Path, settings: Settings,

@@ -46,6 +46,8 @@ create or replace temp macro pc_is_partial(v) as
     regexp_matches(pc_spaced(v), '^[A-Z]{1,2}[0-9][A-Z0-9]?( [0-9])?$');
 create or replace temp macro norm_postcode(v) as
     case when v is null then null
+         -- already a full unit as written (most are): one match instead of five
+         when regexp_full_match(v, '[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][ABD-HJLNP-UW-Z]{2}') then v
          when pc_is_unit(v) then left(pc_squash(v), length(pc_squash(v)) - 3) || ' ' || right(pc_squash(v), 3)
          when pc_is_partial(v) then pc_spaced(v) end;
 

@@ -1,7 +1,7 @@
 -- Merge a classified load (loaded and updated rows; stale rows go to history only) into episodes, keeping every earlier version in episode_history.
 -- Grain: one row per episode (incident_id).
 -- Inputs: load_classified (outcome loaded/updated rows carry typed values),
---         person_keys (person_id -> person_key, the keyed hash).
+--         person_keys (person_id -> person_key, the keyed hash; staging/person_identity.sql runs first).
 -- Parameters: $load_id, $now. Makes: load_versions (temp table).
 
 insert into episode_history by name
@@ -15,12 +15,7 @@ from load_classified c
 where c.record_key = episodes.incident_id and c.load_outcome = 'unchanged'
   and (c.version_at > episodes.version_at or episodes.version_at is null);
 
-insert into person_identity
-select distinct k.person_key, k.person_id
-from person_keys k
-where k.person_key not in (select person_key from person_identity);
-
--- This load's versions with their person keys.
+-- This load's versions with their person keys (an update keeps the first load that brought the record).
 create or replace temp table load_versions as
 select
     c.incident_id, k.person_key, c.reported_at, c.last_seen_at, c.found_at, c.date_of_birth,
@@ -31,11 +26,13 @@ select
     c.flag_dementia, c.flag_learning_disability, c.looked_after, c.placing_authority,
     c.responsible_la, c.return_interview_offered_at, c.return_interview_done_at, c.calls,
     c.site_ref, c.reason, c.rhi_themes,
-    c.record_hash, $load_id as first_load_id, $load_id as last_load_id,
+    c.record_hash, case c.load_outcome when 'updated' then held.first_load_id else $load_id end as first_load_id,
+    $load_id as last_load_id,
     c.__file as source_file, c.__row as source_row, c.version_at,
     c.load_outcome
 from load_classified c
 join person_keys k on k.person_id = c.person_id
+left join episodes held on held.incident_id = c.record_key
 where c.load_outcome in ('loaded', 'updated', 'stale');
 
 -- A stale row (older than the version held) goes to history as stale: never applied.
@@ -44,50 +41,10 @@ select * exclude (load_outcome), $load_id as superseded_by_load, $now as superse
 from load_versions
 where load_outcome = 'stale';
 
+-- New records are inserted plainly (half the time of an upsert at a million rows); an updated
+-- record replaces the version held, which went to history above.
 insert into episodes by name
-select * exclude (load_outcome)
-from load_versions
-where load_outcome in ('loaded', 'updated')
-on conflict (incident_id) do update set
-    person_key = excluded.person_key,
-    reported_at = excluded.reported_at,
-    last_seen_at = excluded.last_seen_at,
-    found_at = excluded.found_at,
-    date_of_birth = excluded.date_of_birth,
-    age_at_report = excluded.age_at_report,
-    gender = excluded.gender,
-    ethnicity = excluded.ethnicity,
-    risk = excluded.risk,
-    risk_highest = excluded.risk_highest,
-    missing_from_type = excluded.missing_from_type,
-    missing_from_address = excluded.missing_from_address,
-    missing_from_postcode = excluded.missing_from_postcode,
-    missing_from_easting = excluded.missing_from_easting,
-    missing_from_northing = excluded.missing_from_northing,
-    found_address = excluded.found_address,
-    found_postcode = excluded.found_postcode,
-    found_easting = excluded.found_easting,
-    found_northing = excluded.found_northing,
-    found_by = excluded.found_by,
-    outcome = excluded.outcome,
-    flag_cse = excluded.flag_cse,
-    flag_cce = excluded.flag_cce,
-    flag_trafficking = excluded.flag_trafficking,
-    flag_mental_health = excluded.flag_mental_health,
-    flag_suicidal = excluded.flag_suicidal,
-    flag_dementia = excluded.flag_dementia,
-    flag_learning_disability = excluded.flag_learning_disability,
-    looked_after = excluded.looked_after,
-    placing_authority = excluded.placing_authority,
-    responsible_la = excluded.responsible_la,
-    return_interview_offered_at = excluded.return_interview_offered_at,
-    return_interview_done_at = excluded.return_interview_done_at,
-    calls = excluded.calls,
-    site_ref = excluded.site_ref,
-    reason = excluded.reason,
-    rhi_themes = excluded.rhi_themes,
-    record_hash = excluded.record_hash,
-    last_load_id = excluded.last_load_id,
-    source_file = excluded.source_file,
-    source_row = excluded.source_row,
-    version_at = excluded.version_at;
+select * exclude (load_outcome) from load_versions where load_outcome = 'loaded';
+
+insert or replace into episodes by name
+select * exclude (load_outcome) from load_versions where load_outcome = 'updated';

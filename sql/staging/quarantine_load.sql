@@ -9,7 +9,12 @@ insert into quarantine
 select $load_id, $record_type, c.__file, $sha256, c.__row, c.record_key, c.all_reasons,
        case when c.keep_raw then j.raw end
 from load_classified c
-left join (select __row, to_json(source_rows) as raw from source_rows) j on j.__row = c.__row
+left join (
+    -- only the quarantined rows are turned into JSON (not the whole file)
+    select s.__row, to_json(s) as raw
+    from source_rows s
+    where s.__row in (select __row from load_classified where load_outcome = 'quarantined' and __file = $file)
+) j on j.__row = c.__row
 where c.load_outcome = 'quarantined' and c.__file = $file
   and not exists (
       select 1 from quarantine q

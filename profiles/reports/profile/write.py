@@ -14,7 +14,7 @@ from profiles.config import Settings
 from profiles.errors import CheckFailed
 from profiles.periods import Month
 from profiles.disclosure import AUDIENCES, Audience, check_files, check_person_refs
-from profiles.files import published, publishing
+from profiles.files import write_folder
 from profiles.reports.objects import Report
 from profiles.reports.output import write_manifest, write_table_csv
 from profiles.reports.profile.annex import police_annex, write_annex
@@ -41,9 +41,8 @@ def write_profile_files(report: Report, data: ProfileData, out_dir: Path, settin
                         con: duckdb.DuckDBPyConnection | None = None, *, pdf: bool = True) -> list[Path]:
     """Write one audience's folder, published whole (``profiles.files.publishing``): a re-run
     replaces the tables, never mixes two runs; the manifest comes last."""
-    with publishing(out_dir, replace=["tables/*.csv"]) as stage:
-        files = _write_profile_files(report, data, stage, settings, con, pdf=pdf)
-    return published(files, stage, out_dir)
+    return write_folder(out_dir, lambda stage: _write_profile_files(report, data, stage, settings, con, pdf=pdf),
+                        replace=["tables/*.csv"])
 
 
 def _write_profile_files(report: Report, data: ProfileData, out_dir: Path, settings: Settings,
