@@ -75,10 +75,24 @@ MARTS: tuple[str, ...] = (
 )
 
 
+#: Caches of a mart for one connection's report run: (temporary table, the file that reads it).
+#: The cache is a copy of the mart's output (``profiles.analysis.people_common.cached_repeat_counts``);
+#: while the table exists, the file replaces the mart's macro by one that reads it.
+MART_CACHES: tuple[tuple[str, str], ...] = (
+    ("repeat_counts_cache", "marts/episode_repeats_cached.sql"),
+)
+
+
 def install_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """The facts layer (``sql/marts/``): temporary table macros over the schema's tables."""
+    """The facts layer (``sql/marts/``): temporary table macros over the schema's tables,
+    reading a mart's cache instead where the connection holds one (``MART_CACHES``)."""
     for name in MARTS:
         con.execute(read_sql(name))
+    names = [table for table, _ in MART_CACHES]
+    cached = {r[0] for r in run_sql(con, "reports/places_tables_present.sql", {"names": names}).fetchall()}
+    for table, name in MART_CACHES:
+        if table in cached:
+            con.execute(read_sql(name))
 
 
 #: How to recover a damaged database (docs/reliability.md).

@@ -24,6 +24,7 @@ import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -179,13 +180,200 @@ def safe_workbook(wb: Any) -> Any:
     return wb
 
 
+# ---- long sheets: rows written as openpyxl writes them, without a cell object each ---------
+
+
+@dataclass(frozen=True)
+class _SheetRows:
+    """Rows kept beside a worksheet (``append_rows``) and written below its own cells."""
+
+    first_row: int
+    rows: list[tuple]
+    #: Per row, per column: the cell's style (a StyleArray) or None (no style).
+    styles: list[tuple]
+    width: int
+
+
+#: The attribute of an openpyxl worksheet holding the rows ``append_rows`` kept for it.
+_KEPT = "_misper_kept_rows"
+
+
+def _fast_value(value: Any) -> bool:
+    """Whether a value is one the row writer writes as openpyxl would (else openpyxl writes it)."""
+    kind = type(value)
+    if value is None or kind is bool or kind is int:
+        return True
+    if kind is float:
+        return not (np.isnan(value) or np.isinf(value))
+    if kind is str:
+        # openpyxl's own rules for text: errors, illegal characters and overlong text go to openpyxl
+        from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+        return len(value) <= 32767 and value not in ERROR_CODES and ILLEGAL_CHARACTERS_RE.search(value) is None
+    return kind is datetime and value.tzinfo is None
+
+
+def append_rows(ws: Any, rows: Iterable[Iterable[Any]], column_formats: dict[int, str] | None = None) -> None:
+    """Append ``rows`` to the openpyxl worksheet ``ws``, then give every cell of each column
+    ``j`` in ``column_formats`` (0-based) that number format: the same as ``ws.append`` of
+    each row followed by setting ``number_format`` on each of those cells, and ``write_xlsx``
+    writes the same bytes. Values are what openpyxl takes (text made safe here, as
+    ``safe_workbook`` does). A sheet of plain values (text, numbers, booleans, naive
+    datetimes, None) is kept as rows and written straight to the sheet's XML, without an
+    openpyxl cell object per value (a police annex has a million cells at force scale);
+    any other value sends the whole sheet through openpyxl."""
+    from openpyxl.cell.cell import Cell, TIME_FORMATS
+
+    formats = dict(column_formats or {})
+    values = [tuple(safe_cell(v) for v in row) for row in rows]
+    first_row = ws._current_row + 1
+    if hasattr(ws, _KEPT):
+        raise ValueError(f"append_rows: rows were already given for sheet {ws.title}")
+    if not all(_fast_value(v) for row in values for v in row):
+        for row in values:
+            ws.append(row)
+        for j, fmt in formats.items():
+            for (cell,) in ws.iter_rows(min_row=first_row, min_col=j + 1, max_col=j + 1):
+                cell.number_format = fmt
+        return
+    # the number formats registered in the order openpyxl registers them: a datetime's own
+    # format when the first one is appended, then each column's format as it is set
+    scratch = Cell(ws)
+    plain_datetime = None
+    if any(type(v) is datetime for row in values for v in row):
+        scratch.number_format = TIME_FORMATS[datetime]
+        plain_datetime = scratch._style
+    column_style = {}
+    if values:
+        for j, fmt in formats.items():
+            scratch = Cell(ws)
+            scratch.number_format = fmt
+            column_style[j] = scratch._style
+    styles = [
+        tuple(column_style[j] if j in column_style else (plain_datetime if type(v) is datetime else None)
+              for j, v in enumerate(row))
+        for row in values
+    ]
+    width = max((len(row) for row in values), default=0)
+    setattr(ws, _KEPT, _SheetRows(first_row=first_row, rows=values, styles=styles, width=width))
+    ws._current_row = first_row + len(values) - 1
+
+
+def _row_writer_class():
+    """openpyxl's worksheet writer, writing the rows ``append_rows`` kept after the sheet's cells."""
+    from xml.etree.ElementTree import _escape_cdata
+
+    from openpyxl.compat import safe_string
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import to_excel
+    from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.worksheet.dimensions import SheetDimension
+
+    class RowsWorksheetWriter(WorksheetWriter):
+        def __init__(self, ws, kept: _SheetRows, out=None):
+            self.kept = kept
+            super().__init__(ws, out)
+
+        def write_dimensions(self):
+            cells = list(self.ws._cells)
+            kept = self.kept
+            rows = [r for r, _ in cells] + ([kept.first_row, kept.first_row + len(kept.rows) - 1] if kept.rows else [])
+            cols = [c for _, c in cells] + ([1, kept.width] if kept.width else [])
+            if not rows or not cols:
+                ref = "A1:A1"
+            else:
+                ref = f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{max(rows)}"
+            self.xf.send(SheetDimension(ref).to_tree())
+
+        def write_rows(self):
+            if any(r >= self.kept.first_row for r, _ in self.ws._cells):
+                raise ValueError(f"sheet {self.ws.title}: cells were added below the rows given to append_rows")
+            xf = self.xf.send(True)
+            with xf.element("sheetData"):
+                for row_idx, row in self.rows():
+                    self.write_row(xf, row, row_idx)
+                self._write_kept(xf._file)
+            self.xf.send(None)
+
+        def _write_kept(self, write):
+            kept, wb = self.kept, self.ws.parent
+            # style ids as openpyxl gives them: in the order the styled cells are written
+            ids = {}
+            for row in kept.styles:
+                for style in row:
+                    if style is not None and id(style) not in ids:
+                        ids[id(style)] = f' s="{wb._cell_styles.add(style)}"'
+            letters = [get_column_letter(j + 1) for j in range(kept.width)]
+            epoch = wb.epoch
+            for i, (row, styles) in enumerate(zip(kept.rows, kept.styles), start=kept.first_row):
+                parts = [f'<row r="{i}">']
+                for letter, value, style in zip(letters, row, styles):
+                    s = "" if style is None else ids[id(style)]
+                    if value is None:
+                        if s:
+                            parts.append(f'<c r="{letter}{i}"{s} t="n" />')
+                        continue
+                    kind = type(value)
+                    if kind is str:
+                        if value == "":
+                            parts.append(f'<c r="{letter}{i}"{s} t="inlineStr" />')
+                            continue
+                        stripped = value.strip()
+                        space = ' xml:space="preserve"' if stripped and stripped != value else ""
+                        parts.append(f'<c r="{letter}{i}"{s} t="inlineStr"><is><t{space}>'
+                                     f'{_escape_cdata(value)}</t></is></c>')
+                    elif kind is bool:
+                        parts.append(f'<c r="{letter}{i}"{s} t="b"><v>{safe_string(value)}</v></c>')
+                    elif kind is datetime:
+                        parts.append(f'<c r="{letter}{i}"{s} t="n"><v>{safe_string(to_excel(value, epoch))}</v></c>')
+                    else:
+                        parts.append(f'<c r="{letter}{i}"{s} t="n"><v>{safe_string(value)}</v></c>')
+                parts.append("</row>")
+                write("".join(parts))
+
+    return RowsWorksheetWriter
+
+
+def _save_workbook(wb: Any, buffer: io.BytesIO) -> None:
+    """``wb.save(buffer)``, with the rows ``append_rows`` kept written by ``_row_writer_class``
+    (uncompressed: ``write_xlsx`` compresses each part once, when it writes the file)."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    kept = {id(ws): getattr(ws, _KEPT) for ws in wb.worksheets if hasattr(ws, _KEPT)}
+    if not kept:
+        wb.save(buffer)
+        return
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+
+    writer_class = _row_writer_class()
+
+    class RowsExcelWriter(ExcelWriter):
+        def write_worksheet(self, ws):
+            if id(ws) not in kept:
+                return super().write_worksheet(ws)
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            writer = writer_class(ws, kept[id(ws)])
+            writer.write()
+            ws._rels = writer._rels
+            self._archive.write(writer.out, ws.path[1:])
+            self.manifest.append(ws)
+            writer.cleanup()
+
+    if wb.read_only or wb.write_only:
+        raise TypeError("write_xlsx: a read-only or write-only workbook cannot be written")
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        RowsExcelWriter(wb, archive).save()
+
+
 def write_xlsx(wb: Any, path: str | Path, stamp: datetime) -> Path:
     """The one XLSX writer: cells made safe, and the same workbook gives the same bytes.
 
     openpyxl stamps the save time into docProps/core.xml and every zip entry; both become
-    ``stamp`` (the run date)."""
+    ``stamp`` (the run date). Rows given with ``append_rows`` are written with the rest."""
     buffer = io.BytesIO()
-    safe_workbook(wb).save(buffer)
+    _save_workbook(safe_workbook(wb), buffer)
     modified = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

@@ -190,3 +190,61 @@ def test_a_carriage_return_inside_a_cell_is_quoted_so_it_never_starts_a_row(tmp_
     clean = frame.assign(note=frame["note"].str.replace("\r", "", regex=False))
     assert write_csv(clean, tmp_path / "clean.csv").read_text(encoding="utf-8") == \
         clean.to_csv(index=False, lineterminator="\n")
+
+
+def _two_ways(tmp_path, sheets):
+    """The same sheets written cell by cell (ws.append, then number formats) and with
+    files.append_rows: the two files' bytes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    out = []
+    for kept in (False, True):
+        wb = Workbook()
+        wb.active.append(["definitions"])
+        wb.active["A1"].font = Font(bold=True)
+        for title, rows, formats in sheets:
+            ws = wb.create_sheet(title)
+            ws.append(["banner"])
+            ws.append([f"c{j}" for j in range(len(rows[0]) if rows else 2)])
+            if kept:
+                files.append_rows(ws, rows, formats)
+            else:
+                for row in rows:
+                    ws.append([safe_cell(v) for v in row])
+                for j, fmt in formats.items():
+                    for (cell,) in ws.iter_rows(min_row=3, min_col=j + 1, max_col=j + 1):
+                        cell.number_format = fmt
+            ws.freeze_panes = "A3"
+        out.append(write_xlsx(wb, tmp_path / f"w{int(kept)}.xlsx", datetime(2024, 6, 3)).read_bytes())
+    return out
+
+
+def test_rows_kept_for_a_long_sheet_give_the_bytes_openpyxl_gives(tmp_path):
+    stamp = datetime(2024, 3, 31, 1, 30, 15, 250000)
+    rows = [
+        ("text", " lead", "trail ", "  ", "", None, "a&b<c>", "=1+1", "-3", "line\nbreak"),
+        (1, -3, 2.5, 1e20, -0.0, 12345678901234567890, True, False, None, stamp),
+        (None, None, None, None, None, None, None, None, None, None),
+        (stamp, "x", 0, None, True, 3.25, "\tx", "@y", "Bolton", None),
+    ]
+    sheets = [("first", rows, {9: "yyyy-mm-dd hh:mm"}), ("empty", [], {0: "yyyy-mm-dd hh:mm"}),
+              ("plain", [(stamp, 1), (None, 2)], {})]
+    plain, kept = _two_ways(tmp_path, sheets)
+    assert kept == plain
+    # a value the row writer leaves to openpyxl (a date, an error code) sends its sheet through openpyxl
+    odd = [("odd", [(date(2024, 1, 2), "#N/A", float("inf")), (None, "x", 1)], {0: "yyyy-mm-dd"})]
+    plain, kept = _two_ways(tmp_path, odd)
+    assert kept == plain
+
+
+def test_cells_added_below_kept_rows_are_refused(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    files.append_rows(wb.active, [("a", 1)])
+    with pytest.raises(ValueError):
+        files.append_rows(wb.active, [("b", 2)])
+    wb.active.cell(row=5, column=1, value="late")
+    with pytest.raises(ValueError, match="below the rows"):
+        write_xlsx(wb, tmp_path / "x.xlsx", datetime(2024, 6, 3))

@@ -188,3 +188,60 @@ def test_episode_frame_leaves_out_free_text_and_date_of_birth(con, settings):
     add_episodes(con, [dict(incident_id="A1", person="P1", reported_at="2024-01-01 10:00",
                             reason="SYNTHETIC free text", date_of_birth="2009-01-01")])
     assert not {"reason", "date_of_birth"} & set(people.episode_repeats(con, settings).columns)
+
+
+def _mixed_history(con):
+    add_episodes(
+        con,
+        [
+            # ties at one instant, a gap longer than the window, the clock change, a crossing
+            dict(incident_id="A1", person="P1", reported_at="2024-01-01 10:00", risk="high"),
+            dict(incident_id="A2", person="P1", reported_at="2024-01-20 10:00"),
+            dict(incident_id="A3", person="P1", reported_at="2024-01-20 10:00"),
+            dict(incident_id="A4", person="P1", reported_at="2024-06-01 10:00"),
+            dict(incident_id="A5", person="P1", reported_at="2024-06-02 10:00"),
+            dict(incident_id="A6", person="P1", reported_at="2024-06-03 10:00"),
+            dict(incident_id="B1", person="P2", reported_at="2024-01-01 09:30", flag_cse=True),
+            dict(incident_id="B2", person="P2", reported_at="2024-03-31 10:00"),
+            dict(incident_id="C1", person="P3", reported_at="2024-05-05 12:00"),
+        ],
+    )
+
+
+def test_the_cached_repeat_counts_are_the_marts_own(con, settings):
+    """cached_repeat_counts keeps a copy of episode_repeat_counts(): every column of every
+    episode is the same with and without it, and the people lists built on it too."""
+    from profiles.analysis.people_common import cached_repeat_counts
+    from profiles.periods import Month
+
+    _mixed_history(con)
+    month = Month.parse("2024-06")
+    direct = people.episode_repeats(con, settings)
+    referrals = people.referral_list(con, settings, month)
+    plans = people.trigger_plans(con, settings, month).persons
+    with cached_repeat_counts(con, settings):
+        cached = people.episode_repeats(con, settings)
+        pd.testing.assert_frame_equal(people.referral_list(con, settings, month), referrals)
+        pd.testing.assert_frame_equal(people.trigger_plans(con, settings, month).persons, plans)
+    pd.testing.assert_frame_equal(cached, direct)
+    # A2 and A3 at one instant count for each other (3 in the window), so A3 follows a repeat
+    assert {i: (None if pd.isna(v) else bool(v)) for i, v in zip(direct["incident_id"], direct["previous_is_repeat"])} == {
+        "A1": None, "A2": False, "A3": True, "A4": True, "A5": False, "A6": False,
+        "B1": None, "B2": False, "C1": None}
+    # after the block the mart counts again (episodes added later are seen)
+    add_episodes(con, [dict(incident_id="C2", person="P3", reported_at="2024-05-06 12:00")])
+    assert "C2" in set(people.episode_repeats(con, settings)["incident_id"])
+
+
+def test_the_cached_repeat_counts_refuse_another_rule(con, settings):
+    import duckdb
+    import pytest
+
+    from profiles.analysis.people_common import cached_repeat_counts
+
+    _mixed_history(con)
+    other = settings.model_copy(update={"repeat": RepeatConfig(threshold=2)})
+    with cached_repeat_counts(con, settings):
+        with pytest.raises(duckdb.Error, match="another repeat rule"):
+            people.episode_repeats(con, other)
+    assert people.episode_repeats(con, other)["is_repeat"].sum() > people.episode_repeats(con, settings)["is_repeat"].sum()

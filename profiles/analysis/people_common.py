@@ -5,7 +5,8 @@ No measures here; see people.py and people_safeguarding.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
@@ -14,7 +15,7 @@ import pandas as pd
 from profiles.categories import FLAG_CODES
 from profiles.config import ConfigError, Settings
 from profiles.db import install_marts as db_install_marts
-from profiles.db import query_df, read_sql, registered, used_params
+from profiles.db import query_df, read_sql, registered, run_script, used_params
 
 def install_marts(con: duckdb.DuckDBPyConnection) -> None:
     """Create the marts (temporary table macros) on ``con``; cheap and idempotent.
@@ -24,6 +25,32 @@ def install_marts(con: duckdb.DuckDBPyConnection) -> None:
     per episode with its repeat count; ``person_window(window_start, window_end)``: one row per
     person over a span of time; both read ``episode_facts()``.
     """
+    db_install_marts(con)
+
+
+@contextmanager
+def cached_repeat_counts(con: duckdb.DuckDBPyConnection, settings: Settings) -> Iterator[None]:
+    """For the block, ``episode_repeats()`` on ``con`` reads the repeat counts of
+    ``settings.repeat`` taken once (a temporary table) instead of taking them again for each
+    query: a report run that asks a dozen people questions pays for the window once.
+
+    The counts are the mart's own output (``episode_repeat_counts()``,
+    sql/marts/episode_repeats.sql, the one definition of the rule), copied by
+    sql/marts/episode_repeats_cache.sql; asking for another rule in the block is an error.
+    The cache is dropped when the block ends. Works on read-only connections.
+    """
+    params = repeat_params(settings)
+    _drop_repeat_cache(con)
+    try:
+        run_script(con, "marts/episode_repeats_cache.sql", params)
+        db_install_marts(con)
+        yield
+    finally:
+        _drop_repeat_cache(con)
+
+
+def _drop_repeat_cache(con: duckdb.DuckDBPyConnection) -> None:
+    run_script(con, "marts/episode_repeats_uncache.sql")
     db_install_marts(con)
 
 

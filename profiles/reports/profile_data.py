@@ -20,7 +20,7 @@ from profiles import db
 from profiles.analysis import clusters as clusters_mod
 from profiles.analysis import demand, found, headline, hotspots, measures, places, quality
 from profiles.analysis.interventions import CAVEAT, intervention_impact, read_interventions
-from profiles.analysis.people_common import identify
+from profiles.analysis.people_common import cached_repeat_counts, identify
 from profiles.analysis.people_profile import PeopleProfile, people_profile
 from profiles.analysis.places_common import area_names, attribution_lines, table_exists
 from profiles.config import Settings
@@ -130,10 +130,15 @@ _MONTH_MEASURES: dict[str, Callable[[duckdb.DuckDBPyConnection, Settings, Month]
 
 
 def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month) -> ProfileData:
-    """Run every measure the profile shows for ``month``."""
+    """Run every measure the profile shows for ``month`` (the repeat counts taken once)."""
     register = None  # read first: a mistake in the board's register stops the run before any work
     if settings.reports.recommendations_file is not None:
         register = load_register(settings.resolve(settings.reports.recommendations_file))
+    with cached_repeat_counts(con, settings):
+        return _gather(con, settings, month, register)
+
+
+def _gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, register: Register | None) -> ProfileData:
     places_window = month.trailing(settings.sites.ranking_months)
     pattern_window = month.trailing(settings.demand.pattern_months)
     sites = places.site_ranking(con, settings, month, months=settings.sites.ranking_months)

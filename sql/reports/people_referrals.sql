@@ -25,6 +25,14 @@ in_period as (
       and reported_at < $period_end
 ),
 
+-- the reports a repeat window ending in the period can reach: from $window_days days before it
+reachable as (
+    select *
+    from repeats
+    where reported_at >= $period_start - to_days($window_days)
+      and reported_at < $period_end
+),
+
 crossings as (
     select
         person_key, incident_id, reported_at,
@@ -75,7 +83,7 @@ per_person as (
 referred as (
     select p.*, r.reported_at
     from per_person p
-    join repeats r using (incident_id)
+    join in_period r using (incident_id)
 ),
 
 -- The person's picture over the repeat window ending at the referral report.
@@ -86,7 +94,7 @@ recent as (
         list_distinct(flatten(list(r.flag_list)))                           as flags_seen,
         coalesce(bool_or(r.looked_after), false)                            as looked_after
     from referred f
-    join repeats r
+    join reachable r
       on r.person_key = f.person_key
      and r.reported_at <= f.reported_at
      and r.reported_at >= f.reported_at - to_days($window_days)
@@ -107,6 +115,6 @@ select
     r.is_child,
     r.responsible_la
 from per_person p
-join repeats r using (incident_id)
+join in_period r using (incident_id)
 join recent w on w.person_key = p.person_key
 order by r.reported_at, p.person_key;

@@ -17,6 +17,8 @@ with repeats as (
         coalesce(previous_reported_at >= reported_at - to_days($lookback_days), false) as prior_within_lookback
     from episode_repeats($window_days, $threshold)
     where reported_at < $period_end
+      -- the earliest report any part below reads (before_period); the counts cover all history
+      and reported_at >= $period_start - to_days($lookback_days)
 ),
 
 qualified as (

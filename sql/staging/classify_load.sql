@@ -1,5 +1,6 @@
 -- Classify every row of a staged load: duplicate, quarantined, loaded, updated, unchanged or stale.
--- Grain: one row per input row (staged).
+-- Grain: one row per input row (staged); load_outcomes holds only the outcome of each, and the
+-- view load_classified joins it back to staged (a copy of the whole load would double the memory).
 -- Inputs: staged (from stg_<type>.sql: record_key, reasons, keep_raw, fingerprint, record_hash, __seq),
 --         current_records (record_key, record_hash, version_at of what the database holds).
 -- Parameters: $key_name (the key column's name, for the message).
@@ -8,9 +9,10 @@
 -- guessed between; a valid row is loaded (new key), unchanged (same hash), stale (different,
 -- but older by version_at than the version held: never applied) or updated.
 
-create or replace temp table load_classified as
+create or replace temp table load_outcomes as
 with ranked as (
-    select s.*, row_number() over (partition by fingerprint order by __seq) as copy_number
+    select s.__seq, s.record_key, s.reasons, s.record_hash, s.version_at,
+           row_number() over (partition by s.fingerprint order by s.__seq) as copy_number
     from staged s
 ),
 
@@ -23,7 +25,7 @@ conflicts as (
 )
 
 select
-    r.*,
+    r.__seq,
     case
         when r.copy_number > 1 then r.reasons
         when c.record_key is not null then list_append(
@@ -43,3 +45,8 @@ select
 from ranked r
 left join conflicts c on c.record_key = r.record_key
 left join current_records cur on cur.record_key = r.record_key;
+
+create or replace temp view load_classified as
+select s.*, o.all_reasons, o.load_outcome
+from staged s
+join load_outcomes o on o.__seq = s.__seq;

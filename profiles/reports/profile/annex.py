@@ -38,7 +38,7 @@ import pandas as pd
 from profiles.analysis.people_common import identify
 from profiles.analysis.people_profile import PeopleProfile
 from profiles.config import Settings
-from profiles.files import write_xlsx
+from profiles.files import append_rows, write_xlsx
 from profiles.periods import LONDON, Month
 from profiles.reports.objects import ColumnFormat, Report, Section, Table
 from profiles.reports.output import ANNEX_FILES, ANNEX_PDF, ANNEX_XLSX
@@ -258,6 +258,10 @@ def _xlsx_value(value: Any) -> Any:
     return value
 
 
+def _is_datetime(dtype: Any) -> bool:
+    return isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(dtype)
+
+
 def _banner(settings: Settings, marking: str) -> str:
     return marking + (" · SYNTHETIC DATA – NOT REAL PEOPLE" if settings.force.synthetic else "")
 
@@ -304,15 +308,11 @@ def write_annex_xlsx(annex: PoliceAnnex, settings: Settings, marking: str, run_d
         ws.append(list(a.frame.columns))
         for cell in ws[2]:
             cell.font = bold
-        for row in a.frame.itertuples(index=False, name=None):
-            ws.append([_xlsx_value(v) for v in row])
-        for j, col in enumerate(a.frame.columns):
-            dtype = a.frame[col].dtype
-            if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(dtype):
-                letter = ws.cell(row=2, column=j + 1).column_letter
-                for (cell,) in ws.iter_rows(min_row=3, min_col=j + 1, max_col=j + 1):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                ws.column_dimensions[letter].width = 17
+        stamps = [j for j, col in enumerate(a.frame.columns) if _is_datetime(a.frame[col].dtype)]
+        append_rows(ws, ([_xlsx_value(v) for v in row] for row in a.frame.itertuples(index=False, name=None)),
+                    {j: "yyyy-mm-dd hh:mm" for j in stamps})
+        for j in stamps:
+            ws.column_dimensions[ws.cell(row=2, column=j + 1).column_letter].width = 17
         ws.freeze_panes = "A3"
     for ws in wb.worksheets:
         ws.oddHeader.center.text = marking
