@@ -56,7 +56,8 @@ def _lists() -> dict[str, tuple[str, ...]]:
     except (OSError, ValueError):
         pass
     lists = _from_macros(sql)
-    try:  # best effort, written whole or not at all
+    # best effort, written whole or not at all (not profiles.files: it would import pandas here)
+    try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=cache.parent, delete=False, suffix=".tmp") as fh:
             json.dump({k: list(v) for k, v in lists.items()}, fh)

@@ -23,11 +23,10 @@ import pyarrow as pa
 
 from profiles.config import Settings
 from profiles.db import connect, query_df, registered
-from profiles.errors import InputError
 from profiles.ingest.load import load_table, read_and_map, stage
 from profiles.ingest.mapping import Mapping
 from profiles.ingest.plan import plan_columns
-from profiles.ingest.preflight import mapping_named
+from profiles.ingest.preflight import mapping_named, require_files
 from profiles.ingest.records import RECORD_TYPES, RecordSpec, allowed_codes
 
 # ---------------------------------------------------------------------------------------
@@ -131,9 +130,7 @@ def check_files(
     m = mapping_named(mapping, settings)
     spec = RECORD_TYPES[m.record_type]
     now = now or datetime.now(timezone.utc)
-    for f in files:
-        if not Path(f).is_file():
-            raise InputError(f"{f}: file not found")
+    require_files(files)
     sources = read_and_map(files, m, spec)
     plans = {str(s.path): plan_columns(s.path, s.headers, m, spec) for s, _, _ in sources}
     malformed = sum(len(s.malformed) for s, _, _ in sources)

@@ -25,8 +25,9 @@ from profiles import canonical, progress
 from profiles.config import Settings
 from profiles.db import connect, registered, run_script, run_sql, transaction
 from profiles.errors import InputError
-from profiles.ingest.mapping import Mapping, load_mapping
+from profiles.ingest.mapping import Mapping
 from profiles.ingest.plan import local_time, plan_columns
+from profiles.ingest.preflight import mapping_named, require_files
 from profiles.ingest.pseudonymise import person_keys_table
 from profiles.ingest.readers import ROW_COLUMN, SourceTable, read_source
 from profiles.ingest.records import RECORD_TYPES, RecordSpec, allowed_codes
@@ -266,16 +267,12 @@ def ingest_files(
 ) -> LoadResult:
     """Validate and load ``files`` as one load (one transaction) and reconcile every row."""
     settings = settings or Settings()
-    if not files:
-        raise InputError("no files given")
-    mapping_obj = mapping if isinstance(mapping, Mapping) else load_mapping(mapping, settings)
+    require_files(files)  # a missing file is named before anything starts
+    mapping_obj = mapping_named(mapping, settings)
     spec = RECORD_TYPES[mapping_obj.record_type]
     now = now or datetime.now(timezone.utc)
     pseudonym_key, _ = settings.pseudonym_key()
 
-    for f in files:  # a missing file is named before anything starts
-        if not Path(f).is_file():
-            raise InputError(f"{f}: file not found" if not Path(f).is_dir() else f"{f}: is a folder, not a file")
     # 1. Read and map every file first: a refused file loads nothing.
     sources = read_and_map(files, mapping_obj, spec)
 

@@ -25,7 +25,6 @@ def local_time(moment: datetime) -> str:
     return moment.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
 
 
-
 def _headers_note(wanted: list[str], headers: list[str]) -> str:
     """The file's headers, and the closest to what the mapping wanted."""
     close: list[str] = []

@@ -53,6 +53,16 @@ def read_headers(path: Path, mapping: Mapping) -> list[str]:
     return [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
 
 
+def require_files(files: Sequence[str | Path]) -> None:
+    """Refuse an empty list, a missing file or a folder (one line naming it), before anything starts."""
+    if not files:
+        raise InputError("no files given")
+    for f in files:
+        path = Path(f)
+        if not path.is_file():
+            raise InputError(f"{path}: is a folder, not a file" if path.is_dir() else f"{path}: file not found")
+
+
 def mapping_named(mapping: str | Mapping, settings: Settings) -> Mapping:
     return mapping if isinstance(mapping, Mapping) else load_mapping(mapping, settings)
 
@@ -79,16 +89,13 @@ def preflight(
 ) -> list[str]:
     """Refuse (InputError, one line) what a load would refuse for its headers; return notes
     to show before loading (an extract older than the last load's)."""
-    if not files:
-        raise InputError("no files given")
+    require_files(files)
     m = mapping_named(mapping, settings)
     spec = RECORD_TYPES[m.record_type]
     notes: list[str] = []
     last = None
     for f in files:
         path = Path(f)
-        if not path.is_file():
-            raise InputError(f"{path}: is a folder, not a file" if path.is_dir() else f"{path}: file not found")
         plan_columns(path, read_headers(path, m), m, spec)
         taken, how = extract_time(path, m.timezone)
         if last is None:
