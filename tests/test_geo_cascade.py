@@ -226,3 +226,27 @@ def test_a_place_whose_name_ends_in_a_noise_word_is_found_as_written(world):
     out = geocode(world, [{"address": "near Alkrington Garden Village"}, {"address": "Timperley area"}])
     assert out["method"].tolist() == ["place", "place"]
     assert out["easting"].tolist() == [383500.0, 386500.0]
+
+
+def test_the_register_search_scores_every_pair_as_token_set_ratio_does():
+    """register_scores (a bulk plain ratio for pairs that share no word, token_set_ratio
+    for the rest) equals rapidfuzz's own cdist, pair for pair, on texts that share all,
+    some, repeated or none of their words, and across chunks."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    from profiles.geo.sites import register_scores
+
+    rng = np.random.default_rng(3)
+    words = ["ROSE", "ROSES", "HOUSE", "OAK", "OAKS", "LODGE", "12", "12A", "HIGH", "STREET", "BOLTON",
+             "WIGAN", "BURY", "CARE", "HOME", "THE", "MILL", "LANE", "MEADOW", "VIEW", "SYNTH", "SYNTHETIC"]
+    choices = [" ".join(rng.choice(words, size=rng.integers(2, 7))) for _ in range(60)]
+    texts = [" ".join(rng.choice(words, size=rng.integers(2, 8))) for _ in range(400)]
+    texts += choices[:10] + [c.replace("O", "0", 1) for c in choices[10:20]] + ["ROSE ROSE HOUSE", "QQQ ZZZ"]
+    texts += [" ".join(sorted(set(c.split()))) + " EXTRA" for c in choices[20:30]]
+    for cutoff in (92.0, 70.0):
+        expected = process.cdist(texts, choices, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, dtype=np.uint8)
+        got = register_scores(texts, choices, cutoff, chunk=37)
+        assert got.dtype == np.uint8 and got.shape == expected.shape
+        assert np.array_equal(got, expected)
+        assert (expected >= cutoff).sum() > 20 and (expected == 0).sum() > 1000  # both kinds of pair occur
