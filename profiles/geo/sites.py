@@ -166,36 +166,68 @@ def register_scores(texts: list[str], choices: list[str], cutoff: float, *, chun
     By rapidfuzz's definition, the token_set_ratio of two texts that share no word is the
     plain ratio of their sorted distinct words (with no words in common, only the comparison
     of the two differences is left). Those pairs, most of them, are scored in bulk by
-    ``fuzz.ratio`` (bit-parallel); only the pairs that share a word (a sparse product of
-    word incidences, ``chunk`` texts at a time) are scored by token_set_ratio itself.
-    Texts are compared as given (no processor), as cdist does."""
+    ``fuzz.ratio`` (bit-parallel). The pairs that share a word are found by a sparse product
+    of word incidences, ``chunk`` texts at a time, which also gives the length of the words
+    they share; from the lengths alone, a pair whose best possible score is under
+    ``cutoff`` is 0 (the edit distance of the two differences is at least the difference of
+    their lengths), and only the rest are scored by token_set_ratio itself. Texts are
+    compared as given (no processor), as cdist does."""
     from scipy import sparse
 
-    def distinct_sorted(text: str) -> str:
-        return " ".join(sorted(set(text.split())))
+    def distinct_words(text: str) -> list[str]:
+        return sorted(set(text.split()))
 
-    scores = process.cdist([distinct_sorted(t) for t in texts], [distinct_sorted(c) for c in choices],
+    text_words, choice_words = [distinct_words(t) for t in texts], [distinct_words(c) for c in choices]
+    scores = process.cdist([" ".join(w) for w in text_words], [" ".join(w) for w in choice_words],
                            scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1)
     vocab: dict[str, int] = {}
-    for c in choices:
-        for w in c.split():
+    for words in choice_words:
+        for w in words:
             vocab.setdefault(w, len(vocab))
+    word_length = np.array([len(w) for w in vocab], dtype=np.int64)
 
-    def incidence(strings: list[str]) -> "sparse.csr_matrix":
-        ids = [sorted({vocab[w] for w in s.split() if w in vocab}) for s in strings]
+    def incidence(word_lists: list[list[str]]) -> "sparse.csr_matrix":
+        ids = [[vocab[w] for w in words if w in vocab] for words in word_lists]
         indptr = np.cumsum([0] + [len(i) for i in ids])
         indices = np.fromiter((w for i in ids for w in i), dtype=np.int32, count=int(indptr[-1]))
-        return sparse.csr_matrix((np.ones(len(indices), dtype=np.int32), indices, indptr),
-                                 shape=(len(strings), len(vocab)))
+        return sparse.csr_matrix((np.ones(len(indices), dtype=np.int64), indices, indptr),
+                                 shape=(len(word_lists), len(vocab)))
 
-    by_word = incidence(choices).T.tocsc()
+    def shape_of(word_lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Each text's number of distinct words and their letters (spaces not counted)."""
+        return (np.array([len(w) for w in word_lists], dtype=np.int64),
+                np.array([sum(map(len, w)) for w in word_lists], dtype=np.int64))
+
+    choice_count, choice_letters = shape_of(choice_words)
+    by_word = incidence(choice_words).T.tocsr()
     text_array, choice_array = np.asarray(texts, dtype=object), np.asarray(choices, dtype=object)
     for start in range(0, len(texts), chunk):
-        rows, cols = (incidence(texts[start:start + chunk]) @ by_word).nonzero()
-        if rows.size:
-            rows += start
-            scores[rows, cols] = process.cpdist(text_array[rows], choice_array[cols], scorer=fuzz.token_set_ratio,
-                                                score_cutoff=cutoff, dtype=np.uint8, workers=-1)
+        part = text_words[start:start + chunk]
+        words = incidence(part)
+        # one product gives each pair's shared words (k) and their letters: 1 + 2^20 x letters a word
+        shared = (words.multiply(1 + (word_length << 20)).tocsr() @ by_word).tocoo()
+        if not shared.nnz:
+            continue
+        rows, cols = shared.row, shared.col
+        k, common = shared.data & ((1 << 20) - 1), shared.data >> 20
+        count, total = shape_of(part)
+        sect = common + k - 1  # the shared words joined by spaces
+        only_a, only_b = count[rows] - k, choice_count[cols] - k
+        ab = np.where(only_a > 0, total[rows] - common + only_a - 1, 0)  # the text's other words joined
+        ba = np.where(only_b > 0, choice_letters[cols] - common + only_b - 1, 0)
+        best = np.maximum.reduce([
+            200.0 * sect / (2 * sect + 1 + ab),  # the shared words against them with the text's others
+            200.0 * sect / (2 * sect + 1 + ba),
+            100.0 * (1 - np.abs(ab - ba) / (2 * sect + 2 + ab + ba)),  # the two sets of other words
+        ])
+        best[(only_a == 0) | (only_b == 0)] = 100.0  # one's words are all in the other's
+        rows = rows + start
+        scores[rows, cols] = 0
+        hope = best >= cutoff - 1e-9
+        if hope.any():
+            scores[rows[hope], cols[hope]] = process.cpdist(
+                text_array[rows[hope]], choice_array[cols[hope]], scorer=fuzz.token_set_ratio,
+                score_cutoff=cutoff, dtype=np.uint8, workers=-1)
     return scores
 
 
