@@ -1,8 +1,7 @@
 """`make bench`: misper at force and national scale, beside anchors measured in the same run.
 
 For each size (30,000, 120,000 and 1,000,000 episodes over three years; 3,500,000 with
-``--national``) it generates the extract once (cached in bench/.cache/, the 1M one at
-/work/big/1m.csv), loads it into a fresh database and runs each stage as a user runs it:
+``--national``) it generates the extract once (cached in bench/.cache/), loads it into a fresh database and runs each stage as a user runs it:
 a fresh `misper` process, its wall time and peak RSS from ``/usr/bin/time``. Anchors:
 
 - DuckDB reading the same CSV into a table (``create table ... from read_csv``), in-process;
@@ -37,7 +36,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results"
-BIG = Path("/work/big")
 DEFAULT_SIZES = (30_000, 120_000, 1_000_000)
 NATIONAL = 3_500_000
 #: The board pack's page caps (issue 10): police at most 24, partner and public at most 20.
@@ -121,12 +119,8 @@ def misper(*args: str) -> list[str]:
 
 def extract_for(size: int) -> Path:
     """The canonical extract of ``size`` incidents over three years (seed 7), generated once."""
-    if size == 1_000_000:
-        path = BIG / "1m.csv"
-        lock = Path("/work/big.lock")
-    else:
-        path = CACHE / f"extract_{size}.csv"
-        lock = CACHE / f"extract_{size}.lock"
+    path = CACHE / f"extract_{size}.csv"
+    lock = CACHE / f"extract_{size}.lock"
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
