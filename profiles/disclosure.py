@@ -30,6 +30,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -570,9 +571,16 @@ class SensitiveValues:
             found.append("a person reference")
         if tokens & self.dates_of_birth:
             found.append("a date of birth")
-        lowered = text.casefold()
-        kinds = sorted({kind for phrase, kind in self.phrases.items() if phrase in lowered and _whole(phrase, lowered)})
+        kinds = sorted(_phrases_in(text.casefold(), self._phrase_index))
         return found + kinds + self._localities_beside_a_site(text, html=html)
+
+    @cached_property
+    def _phrase_index(self) -> "_PhraseIndex":
+        return _PhraseIndex.of(self.phrases)
+
+    @cached_property
+    def _locality_index(self) -> "_PhraseIndex":
+        return _PhraseIndex.of(self.localities)
 
     def _localities_beside_a_site(self, text: str, *, html: bool) -> list[str]:
         if not self.localities or not _SITE_LABEL.search(text):
@@ -584,8 +592,56 @@ class SensitiveValues:
                 continue
             # the label's own local authority ("... (Bolton)") is not a locality
             lowered = _SITE_LABEL_WHOLE.sub(" ", row).casefold()
-            kinds |= {kind for phrase, kind in self.localities.items() if phrase in lowered and _whole(phrase, lowered)}
+            kinds |= _phrases_in(lowered, self._locality_index)
         return sorted(kinds)
+
+
+#: A run of letters and digits (what ``str.isalnum`` calls alphanumeric, as ``_whole`` does).
+_RUN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class _PhraseIndex:
+    """Phrases (text -> kind) by a key: two of their runs of letters and digits that stand
+    next to each other (the one run of a phrase of one).
+
+    A phrase that occurs as a whole (``_whole``) in a text has each of its runs as a whole
+    run of the text (a run ends at the phrase's own punctuation or spaces, or at its ends,
+    where ``_whole`` wants no letter or digit beside it), and two runs next to each other
+    in the phrase are next to each other in the text. So only the phrases keyed by one of
+    the text's runs or pairs of runs need looking for: a few per file, not every free text
+    and address in the history. Phrases without a run are always looked for."""
+
+    by_key: Mapping[tuple[str, ...], tuple[tuple[str, str], ...]]
+    others: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, phrases: Mapping[str, str]) -> "_PhraseIndex":
+        by_key: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        others = []
+        findall = _RUN.findall
+        for phrase, kind in phrases.items():
+            runs = findall(phrase)
+            if len(runs) > 1:  # the pair in the middle: a sentence's or an address's first words are often alike
+                middle = len(runs) // 2
+                by_key.setdefault((runs[middle - 1], runs[middle]), []).append((phrase, kind))
+            elif runs:
+                by_key.setdefault((runs[0],), []).append((phrase, kind))
+            else:
+                others.append((phrase, kind))
+        return cls({k: tuple(v) for k, v in by_key.items()}, tuple(others))
+
+
+def _keys(runs: list[str]) -> set[tuple[str, ...]]:
+    """Each run, and each pair of runs next to each other."""
+    return set(zip(runs, runs[1:])) | {(run,) for run in runs}
+
+
+def _phrases_in(lowered: str, index: _PhraseIndex) -> set[str]:
+    """The kinds of the phrases of ``index`` that occur whole in ``lowered`` (casefolded)."""
+    keys = _keys(_RUN.findall(lowered)) & index.by_key.keys()
+    candidates = [pk for key in keys for pk in index.by_key[key]] + list(index.others)
+    return {kind for phrase, kind in candidates if phrase in lowered and _whole(phrase, lowered)}
 
 
 def _whole(phrase: str, text: str) -> bool:

@@ -239,3 +239,31 @@ def test_a_registered_non_sensitive_site_named_as_an_address_may_be_shown(con):
     assert values.find("Most reports came from Synthetic General Hospital 2.") == []
     assert values.find("Synthetic House 12") == ["a children's home name"]
     assert values.find("seen at 12 Example Road, Bolton") == ["an address"]
+
+
+def test_the_leak_check_finds_a_phrase_as_looking_for_every_phrase_would():
+    """The phrase index (phrases by a pair of neighbouring runs of letters and digits) finds exactly
+    the kinds a search for every phrase in every text finds: phrases that start with a
+    number, with punctuation, with an underscore, inside longer words, or unicode."""
+    import random
+
+    from profiles.disclosure import _PhraseIndex, _phrases_in, _whole
+
+    rng = random.Random(5)
+    words = ["oak", "oaks", "lane", "12", "12a", "straße", "strasse", "café", "caf", "_x", "home", "e-mail", "rose", "1"]
+    glue = [" ", ", ", "-", "", "/", "'"]
+
+    def text(n: int) -> str:
+        return "".join(rng.choice(words) + rng.choice(glue) for _ in range(n)).casefold()
+
+    phrases = {text(rng.randint(1, 3)).strip() or "oak": rng.choice(["free text", "an address", "a name"])
+               for _ in range(300)}
+    phrases.update({"(oak lane": "an address", "'rose": "free text", ", ": "punctuation alone"})
+    index = _PhraseIndex.of(phrases)
+    hits = 0
+    for _ in range(400):
+        lowered = text(rng.randint(1, 12)).casefold()
+        every = {kind for phrase, kind in phrases.items() if phrase in lowered and _whole(phrase, lowered)}
+        assert _phrases_in(lowered, index) == every
+        hits += bool(every)
+    assert 50 < hits < 400  # texts with and without a phrase in them
