@@ -335,6 +335,106 @@ def bench_size(size: int, args: argparse.Namespace) -> dict:
     return report
 
 
+# ---- the goals (issues 10 and 12), and the block of docs/performance.md they fill -----------
+
+DOC = ROOT / "docs" / "performance.md"
+DOC_START, DOC_END = "<!-- bench:start (written by bench/scale.py) -->", "<!-- bench:end -->"
+
+
+def _stage(report: dict, name: str) -> dict:
+    return next((s for s in report["stages"] if s["stage"] == name), {})
+
+
+def goals(reports: dict[int, dict]) -> list[str]:
+    """One line per goal of issues 10 and 12 that these results speak to: the figure, the
+    goal, and met or by how much it was missed."""
+    lines = []
+
+    def verdict(value: float | None, limit: float) -> str:
+        if value is None:
+            return "not measured"
+        return "met" if value <= limit else f"missed by {value / limit:.1f}x"
+
+    for size, r in sorted(reports.items()):
+        startup = r.get("startup", {}).get("seconds")
+        ingest = _stage(r, "ingest")
+        read = r.get("anchors", {}).get("duckdb_read_csv", {})
+        if ingest.get("seconds") and read.get("seconds"):
+            ratio = read.get("ingest_ratio_startup_excluded")
+            lines.append(f"{size:,}: ingest {ingest['seconds']:.1f} s, {ingest['peak_rss_mb']:,} MB peak; DuckDB's read "
+                         f"{read['seconds']:.1f} s; ratio {ratio}x start-up excluded (goal at most 2x: "
+                         f"{verdict(ratio, 2)}; peak under 1,500 MB: {verdict(ingest['peak_rss_mb'], 1500)})")
+        rep = r.get("anchors", {}).get("pandas_rolling_repeats", {})
+        if rep:
+            lines.append(f"{size:,}: repeats {rep.get('misper_repeats_seconds')} s whole process, pandas rolling "
+                         f"{rep['seconds']} s; lists {'agree' if rep['agrees_with_misper_repeats'] else 'DIFFER'}")
+        clu = r.get("anchors", {}).get("clusters")
+        if clu:
+            lines.append(f"{size:,}: DBSCAN {clu['misper_dbscan_seconds']} s ({clu['dbscan_clusters']} clusters, "
+                         f"{clu['points']:,} points); HDBSCAN {clu['hdbscan_seconds']} s ({clu['hdbscan_clusters']} "
+                         f"clusters, {clu['hdbscan_points']:,} points{', capped' if clu['hdbscan_capped'] else ''})")
+        if size >= 1_000_000:
+            geo = _stage(r, "geocode episodes").get("seconds")
+            police = _stage(r, "profile police --no-pdf").get("seconds")
+            ukmpu = _stage(r, "ukmpu (one year)").get("seconds")
+            lines.append(f"{size:,}: geocode {geo} s (goal under 20 s: {verdict(geo, 20)}); police profile --no-pdf "
+                         f"{police} s (goal under 10 s: {verdict(police, 10)}); UKMPU {ukmpu} s (goal under 3 s: "
+                         f"{verdict(ukmpu, 3)})")
+        if startup is not None:
+            lines.append(f"{size:,}: start-up, ingest of 10 rows {startup:.1f} s whole process (goal under 2 s "
+                         f"of overhead: {verdict(startup, 2)})")
+        if r.get("pages"):
+            over = [a for a, n in r["pages"].items() if n is None or n > PAGE_CAPS[a]]
+            lines.append(f"{size:,}: main PDF pages " + ", ".join(f"{a} {n}" for a, n in r["pages"].items())
+                         + f" (caps police 24, partner and public 20: {'met' if not over else 'missed: ' + ', '.join(over)})")
+    partner = {size: _stage(r, "profile partner (with PDF)").get("seconds") for size, r in reports.items()}
+    partner = {k: v for k, v in partner.items() if v}
+    if len(partner) > 1:
+        base = min(partner)
+        lines.append("partner profile to a finished PDF: " + ", ".join(
+            f"{size:,} {sec:.1f} s ({sec / partner[base]:.2f}x)" for size, sec in sorted(partner.items()))
+            + f"; goal at most 1.5x {base:,}: " + ", ".join(
+                f"{size:,} {verdict(sec / partner[base], 1.5)}" for size, sec in sorted(partner.items()) if size != base))
+    return lines
+
+
+def doc_block(reports: dict[int, dict]) -> str:
+    """The tables of docs/performance.md's generated block, from the results on disk."""
+    out = []
+    for size, r in sorted(reports.items()):
+        m = r["machine"]
+        out += [f"### {size:,} episodes ({r['extract_mb']} MB extract), {r['started']} to {r.get('finished', '?')}", "",
+                f"{m['cpus']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}.", "",
+                "| stage | wall s | CPU s | peak MB | load before |", "|---|---|---|---|---|"]
+        if r.get("startup"):
+            st = r["startup"]
+            out.append(f"| start-up: ingest of 10 rows | {st['seconds']} | {st['cpu_seconds']} | {st['peak_rss_mb']:,} "
+                       f"| {st['load_before']} |")
+        for st in r["stages"]:
+            if "seconds" in st:
+                out.append(f"| {st['stage']} | {st['seconds']} | {st['cpu_seconds']} | {st['peak_rss_mb']:,} "
+                           f"| {st['load_before']} |")
+            else:
+                out.append(f"| {st['stage']} | timed out | | | {st['load_before']} |")
+        out.append("")
+    out += ["### Against the goals", ""] + [f"- {line}" for line in goals(reports)] + [""]
+    return "\n".join(out)
+
+
+def write_doc() -> None:
+    """Fill docs/performance.md's generated block from bench/results/scale-*.json."""
+    reports = {}
+    for path in sorted(RESULTS.glob("scale-*.json")):
+        r = json.loads(path.read_text(encoding="utf-8"))
+        reports[r["size"]] = r
+    text = DOC.read_text(encoding="utf-8")
+    if DOC_START not in text or DOC_END not in text:
+        return
+    head, rest = text.split(DOC_START, 1)
+    _, tail = rest.split(DOC_END, 1)
+    DOC.write_text(head + DOC_START + "\n\n" + doc_block(reports) + "\n" + DOC_END + tail, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
@@ -356,19 +456,12 @@ def main(argv: list[str] | None = None) -> int:
         report = bench_size(size, args)
         reports.append(report)
         (RESULTS / f"scale-{size}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    partner = {r["size"]: next((x.get("seconds") for x in r["stages"] if x["stage"] == "profile partner (with PDF)"), None)
-               for r in reports}
-    if len(partner) > 1 and all(partner.values()):
-        base = min(partner)
-        print("board pack, partner profile from the database to a finished PDF: " + ", ".join(
-            f"{size:,}: {sec:.1f} s ({sec / partner[base]:.2f}x {base:,})" for size, sec in sorted(partner.items()))
-            + "; goal: at most 1.5x", flush=True)
-    for r in reports:
-        if r.get("pages"):
-            print(f"board pack pages at {r['size']:,}: " + ", ".join(f"{a} {n}" for a, n in r["pages"].items())
-                  + " (caps: police 24, partner 20, public 20)", flush=True)
+    print("against the goals (issues 10 and 12):")
+    for line in goals({r["size"]: r for r in reports}):
+        print(f"  {line}", flush=True)
+    write_doc()
     print(f"make bench: {len(sizes)} size(s) in {time.perf_counter() - started:.0f} s; "
-          f"results in {RESULTS.relative_to(ROOT)}/scale-*.json")
+          f"results in {RESULTS.relative_to(ROOT)}/scale-*.json and {DOC.relative_to(ROOT)}")
     return 0
 
 
