@@ -30,6 +30,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -658,6 +659,10 @@ def _whole(phrase: str, text: str) -> bool:
     return False
 
 
+#: An address with a number or a street part locates someone.
+_LOCATES = re.compile(r"[0-9,]")
+
+
 def sensitive_values_from(
     *,
     person_ids: Iterable[str] = (),
@@ -674,17 +679,17 @@ def sensitive_values_from(
     that are only a place name."""
     refs = {str(p) for p in person_ids if p and (len(str(p)) >= 7 or not str(p).isdigit())}
     dobs = set()
-    for d in dates_of_birth:
+    for d in set(dates_of_birth):  # each date once (a person's is read once per episode)
         if d is None or (isinstance(d, float) and np.isnan(d)) or d is pd.NaT:
             continue
-        ts = pd.Timestamp(d)
+        ts = d if isinstance(d, date) else pd.Timestamp(d)
         dobs |= {ts.strftime("%Y-%m-%d"), ts.strftime("%d/%m/%Y")}
     phrases: dict[str, str] = {}
     for kind, items in (
         ("free text", free_text),
         # an address that is only a place name ("Birmingham") locates no one; one with a
         # number or a street part ("12 Oak Lane", "Oak Lane, Bolton") does
-        ("an address", (a for a in addresses if isinstance(a, str) and re.search(r"[0-9,]", a))),
+        ("an address", (a for a in addresses if isinstance(a, str) and _LOCATES.search(a))),
         ("a children's home name", home_names),
     ):
         for item in items:

@@ -95,15 +95,25 @@ def dbscan_labels(easting: np.ndarray, northing: np.ndarray, *, radius_m: float,
     """
     if len(easting) == 0:
         return np.zeros(0, dtype=int)
-    coords = np.column_stack([np.asarray(easting, float), np.asarray(northing, float)])
-    unique, inverse, counts = np.unique(coords, axis=0, return_inverse=True, return_counts=True)
+    x, y = np.asarray(easting, float), np.asarray(northing, float)
+    # the distinct points in (easting, northing) order, as np.unique(axis=0) gives them, by
+    # one lexsort (np.unique over rows sorts structured values: several times slower)
+    by_position = np.lexsort((y, x))
+    xs, ys = x[by_position], y[by_position]
+    first = np.r_[True, (xs[1:] != xs[:-1]) | (ys[1:] != ys[:-1])]
+    group = np.cumsum(first) - 1
+    unique = np.column_stack([xs[first], ys[first]])
+    inverse = np.empty(len(x), dtype=np.int64)
+    inverse[by_position] = group
+    counts = np.bincount(group)
     model = DBSCAN(eps=radius_m, min_samples=min_points).fit(unique, sample_weight=counts)
-    raw = model.labels_[inverse.ravel()]
+    raw = model.labels_[inverse]
     sizes = pd.Series(raw[raw >= 0]).value_counts()
     # largest first; ties broken by the order DBSCAN found them (deterministic input order)
     order = sorted(sizes.index, key=lambda k: (-sizes[k], k))
-    renumber = {old: new for new, old in enumerate(order, start=1)}
-    return np.array([renumber.get(k, 0) for k in raw], dtype=int)
+    renumber = np.zeros(int(raw.max()) + 2, dtype=int)  # DBSCAN's label + 1 -> cluster number (noise -1 -> 0)
+    renumber[np.asarray(order, dtype=int) + 1] = np.arange(1, len(order) + 1)
+    return renumber[raw + 1]
 
 
 def site_labels(con: duckdb.DuckDBPyConnection, audience: str) -> tuple[dict[str, str], dict[str, bool]]:

@@ -162,6 +162,8 @@ def _gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, re
         impact = intervention_impact(con, settings, month, read_interventions(path), audience="police")
         interventions = impact.table
     tables = measures.all_measures(con, month=month, settings=settings)
+    # the go-missing points of the window, clustered; the point map shows the same points
+    missing_clusters = clusters_mod.location_clusters(con, settings, places_window, role="missing_from")
     data = ProfileData(
         **{name: measure(con, settings, month) for name, measure in _MONTH_MEASURES.items()},
         month=month,
@@ -176,11 +178,11 @@ def _gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, re
         sites_12m_incidents=int(demand.monthly_counts(con, places_window)["incidents"].sum()),
         care_homes=care,
         care_homes_monthly=care_monthly,
-        clusters_missing=clusters_mod.location_clusters(con, settings, places_window, role="missing_from").summary,
+        clusters_missing=missing_clusters.summary,
         clusters_found=clusters_mod.location_clusters(con, settings, places_window, role="found").summary,
         hot_cells=hotspots.grid_hotspots(con, settings, places_window),
         ward_hotspots=ward_hot,
-        points=clusters_mod.located_points(con, settings, places_window, role="missing_from"),
+        points=missing_clusters.points.drop(columns="cluster_id"),
         found_places=found.top_found_places(con, settings, month, limit=settings.reports.top_rows),
         people=people,
         identities=identities,
