@@ -76,9 +76,10 @@ MARTS: tuple[str, ...] = (
 
 
 #: Caches of a mart for one connection's report run: (temporary table, the file that reads it).
-#: The cache is a copy of the mart's output (``profiles.analysis.people_common.cached_repeat_counts``);
-#: while the table exists, the file replaces the mart's macro by one that reads it.
+#: The cache is a copy of the mart's output (``cached_mart``); while the table exists, the
+#: file replaces the mart's macro by one that reads it.
 MART_CACHES: tuple[tuple[str, str], ...] = (
+    ("episode_facts_cache", "marts/episode_facts_cached.sql"),
     ("repeat_counts_cache", "marts/episode_repeats_cached.sql"),
 )
 
@@ -93,6 +94,33 @@ def install_marts(con: duckdb.DuckDBPyConnection) -> None:
     for table, name in MART_CACHES:
         if table in cached:
             con.execute(read_sql(name))
+
+
+@contextmanager
+def cached_mart(
+    con: duckdb.DuckDBPyConnection, cache: str, uncache: str, params: Mapping[str, Any] | None = None
+) -> Iterator[None]:
+    """For the block, a mart of ``MART_CACHES`` on ``con`` reads a copy of its output taken
+    once (the temporary table that the script ``sql/<cache>`` makes) instead of computing it
+    again for each query; ``sql/<uncache>`` drops the copy when the block ends, and the mart
+    is itself again. Works on read-only connections (the copy is temporary)."""
+    run_script(con, uncache)
+    try:
+        run_script(con, cache, params)
+        install_marts(con)
+        yield
+    finally:
+        run_script(con, uncache)
+        install_marts(con)
+
+
+@contextmanager
+def cached_facts(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """For the block, ``episode_facts()`` on ``con`` reads one copy of the facts
+    (sql/marts/episode_facts_cache.sql), so that a report run joining the episodes to their
+    places and names a hundred times does it once. Nothing may write episodes in the block."""
+    with cached_mart(con, "marts/episode_facts_cache.sql", "marts/episode_facts_uncache.sql"):
+        yield
 
 
 #: How to recover a damaged database (docs/reliability.md).

@@ -245,3 +245,22 @@ def test_the_cached_repeat_counts_refuse_another_rule(con, settings):
         with pytest.raises(duckdb.Error, match="another repeat rule"):
             people.episode_repeats(con, other)
     assert people.episode_repeats(con, other)["is_repeat"].sum() > people.episode_repeats(con, settings)["is_repeat"].sum()
+
+
+def test_the_cached_facts_are_the_marts_own(con, settings):
+    """cached_facts keeps a copy of episode_facts(): inside the block every mart reading the
+    facts reads the copy (episodes added meanwhile are not seen), every column of every
+    episode is the same as without it, and after the block the facts are computed again."""
+    from profiles.db import cached_facts
+
+    _mixed_history(con)
+    query = "select * from episode_facts() order by incident_id"
+    direct = con.execute(query).df()
+    repeats = people.episode_repeats(con, settings)
+    with cached_facts(con):
+        pd.testing.assert_frame_equal(con.execute(query).df(), direct)
+        pd.testing.assert_frame_equal(people.episode_repeats(con, settings), repeats)
+        add_episodes(con, [dict(incident_id="C2", person="P3", reported_at="2024-05-06 12:00")])
+        assert "C2" not in set(con.execute(query).df()["incident_id"])  # the copy is read
+    assert "C2" in set(con.execute(query).df()["incident_id"])
+    assert not con.execute("select * from duckdb_tables() where table_name = 'episode_facts_cache'").fetchall()

@@ -15,7 +15,8 @@ import pandas as pd
 from profiles.categories import FLAG_CODES
 from profiles.config import ConfigError, Settings
 from profiles.db import install_marts as db_install_marts
-from profiles.db import query_df, read_sql, registered, run_script, used_params
+from profiles.db import cached_mart, query_df, read_sql, registered, used_params
+
 
 def install_marts(con: duckdb.DuckDBPyConnection) -> None:
     """Create the marts (temporary table macros) on ``con``; cheap and idempotent.
@@ -39,19 +40,9 @@ def cached_repeat_counts(con: duckdb.DuckDBPyConnection, settings: Settings) -> 
     sql/marts/episode_repeats_cache.sql; asking for another rule in the block is an error.
     The cache is dropped when the block ends. Works on read-only connections.
     """
-    params = repeat_params(settings)
-    _drop_repeat_cache(con)
-    try:
-        run_script(con, "marts/episode_repeats_cache.sql", params)
-        db_install_marts(con)
+    with cached_mart(con, "marts/episode_repeats_cache.sql", "marts/episode_repeats_uncache.sql",
+                     repeat_params(settings)):
         yield
-    finally:
-        _drop_repeat_cache(con)
-
-
-def _drop_repeat_cache(con: duckdb.DuckDBPyConnection) -> None:
-    run_script(con, "marts/episode_repeats_uncache.sql")
-    db_install_marts(con)
 
 
 def people_query(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]) -> pd.DataFrame:

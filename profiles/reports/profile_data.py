@@ -134,7 +134,7 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month) -> 
     register = None  # read first: a mistake in the board's register stops the run before any work
     if settings.reports.recommendations_file is not None:
         register = load_register(settings.resolve(settings.reports.recommendations_file))
-    with cached_repeat_counts(con, settings):
+    with db.cached_facts(con), cached_repeat_counts(con, settings):
         return _gather(con, settings, month, register)
 
 
