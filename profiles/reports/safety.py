@@ -1,7 +1,8 @@
 """The values a partner or public file must never contain, read from the database.
 
 Used as the last check before a non-police output is left on disk
-(``profiles.disclosure.check_files``).
+(``profiles.disclosure.check_files``), and before any main document is (its person
+references, ``profiles.disclosure.check_person_refs``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ from profiles.disclosure import SensitiveValues, sensitive_values_from
 
 #: Months before a period whose free text and addresses are checked (a report's widest window).
 CHECK_WINDOW_MONTHS = 25
+
+
+def person_refs(con: duckdb.DuckDBPyConnection) -> SensitiveValues:
+    """Only the person references (all a police main document is checked for)."""
+    rows = db.query_df(con, "reports/disclosure_person_refs.sql")
+    return sensitive_values_from(person_ids=rows["value"].tolist())
 
 
 def sensitive_values(con: duckdb.DuckDBPyConnection, period: Period) -> SensitiveValues:
