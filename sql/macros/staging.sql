@@ -51,6 +51,20 @@ create or replace temp macro norm_postcode(v) as
          when pc_is_unit(v) then left(pc_squash(v), length(pc_squash(v)) - 3) || ' ' || right(pc_squash(v), 3)
          when pc_is_partial(v) then pc_spaced(v) end;
 
+-- A reason to refuse a row: a value given (raw) that could not be read as ``what`` (parsed is
+-- null), e.g. "found_at: not a date-time ('31/02/2024')"; null when it passes.
+create or replace temp macro unread(field, raw, parsed, what) as
+    case when raw is not null and parsed is null then printf('%s: %s (''%s'')', field, what, raw) end;
+
+-- A reason to refuse a row: a code (after the mapping) outside its list; null when it passes.
+create or replace temp macro unknown_code(field, code, codes, raw) as
+    case when code is not null and not list_contains(codes, code)
+         then printf('%s: unknown code ''%s''', field, raw) end;
+
+-- A reason to refuse a row: a time (or date) after the limit; null when it passes.
+create or replace temp macro in_future(field, v, limit_) as
+    case when v > limit_ then field || ': in the future' end;
+
 -- Coordinates inside Great Britain: BNG metres, or WGS84 degrees (either order).
 create or replace temp macro in_gb_degrees(lon, lat) as
     lon between -8.75 and 1.85 and lat between 49.8 and 60.95;

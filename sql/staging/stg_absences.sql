@@ -38,21 +38,17 @@ checked as (
     select
         t.*,
         list_filter([
-            case when modified_raw is not null and parse_ts(modified_raw, $datetime_formats, $tz) is null
-                 then printf('modified time: not a date-time (''%s'')', modified_raw) end,
+            unread('modified time', modified_raw, parse_ts(modified_raw, $datetime_formats, $tz), 'not a date-time'),
             case when absence_id is null then 'absence_id: required' end,
             case when person_id is null then 'person_id: required' end,
             case when started_at_raw is null then 'started_at: required' end,
             case when reported_to_police_raw is null then 'reported_to_police: required' end,
-            case when started_at_raw is not null and started_at is null
-                 then printf('started_at: not a date-time (''%s'')', started_at_raw) end,
-            case when ended_at_raw is not null and ended_at is null
-                 then printf('ended_at: not a date-time (''%s'')', ended_at_raw) end,
-            case when reported_to_police_raw is not null and reported_to_police is null
-                 then printf('reported_to_police: not Y/N (''%s'')', reported_to_police_raw) end,
+            unread('started_at', started_at_raw, started_at, 'not a date-time'),
+            unread('ended_at', ended_at_raw, ended_at, 'not a date-time'),
+            unread('reported_to_police', reported_to_police_raw, reported_to_police, 'not Y/N'),
             case when ended_at < started_at then 'ended_at: before started_at' end,
-            case when started_at > $future_limit then 'started_at: in the future' end,
-            case when ended_at > $future_limit then 'ended_at: in the future' end,
+            in_future('started_at', started_at, $future_limit),
+            in_future('ended_at', ended_at, $future_limit),
             case when started_at < $earliest::timestamptz
                  then printf('started_at: before %s', $earliest::varchar) end,
             case when incident_id is not null and reported_to_police = false

@@ -147,8 +147,7 @@ checked as (
     select
         d.*,
         list_filter([
-            case when modified_raw is not null and parse_ts(modified_raw, $datetime_formats, $tz) is null
-                 then printf('modified time: not a date-time (''%s'')', modified_raw) end,
+            unread('modified time', modified_raw, parse_ts(modified_raw, $datetime_formats, $tz), 'not a date-time'),
             -- required fields
             case when incident_id is null then 'incident_id: required' end,
             case when was_weeded then 'incident_id: weeded under the retention policy; not loaded again' end,
@@ -159,30 +158,23 @@ checked as (
             case when date_of_birth_raw is null and age_raw is null
                  then 'date_of_birth/age: one of them is required' end,
             -- parseable values
-            case when reported_at_raw is not null and reported_at is null
-                 then printf('reported_at: not a date-time (''%s'')', reported_at_raw) end,
-            case when last_seen_at_raw is not null and last_seen_at is null
-                 then printf('last_seen_at: not a date-time (''%s'')', last_seen_at_raw) end,
-            case when found_at_raw is not null and found_at is null
-                 then printf('found_at: not a date-time (''%s'')', found_at_raw) end,
-            case when return_interview_offered_at_raw is not null and return_interview_offered_at is null
-                 then printf('return_interview_offered_at: not a date-time (''%s'')', return_interview_offered_at_raw) end,
-            case when return_interview_done_at_raw is not null and return_interview_done_at is null
-                 then printf('return_interview_done_at: not a date-time (''%s'')', return_interview_done_at_raw) end,
-            case when date_of_birth_raw is not null and date_of_birth is null
-                 then printf('date_of_birth: not a date (''%s'')', date_of_birth_raw) end,
-            case when age_raw is not null and age_given is null
-                 then printf('age: not a whole number (''%s'')', age_raw) end,
+            unread('reported_at', reported_at_raw, reported_at, 'not a date-time'),
+            unread('last_seen_at', last_seen_at_raw, last_seen_at, 'not a date-time'),
+            unread('found_at', found_at_raw, found_at, 'not a date-time'),
+            unread('return_interview_offered_at', return_interview_offered_at_raw, return_interview_offered_at, 'not a date-time'),
+            unread('return_interview_done_at', return_interview_done_at_raw, return_interview_done_at, 'not a date-time'),
+            unread('date_of_birth', date_of_birth_raw, date_of_birth, 'not a date'),
+            unread('age', age_raw, age_given, 'not a whole number'),
             case when calls_raw is not null and (calls is null or calls < 0)
                  then printf('calls: not a count (''%s'')', calls_raw) end,
             -- order and plausibility of dates
             case when found_at < reported_at then 'found_at: before reported_at' end,
-            case when reported_at > $future_limit then 'reported_at: in the future' end,
-            case when last_seen_at > $future_limit then 'last_seen_at: in the future' end,
-            case when found_at > $future_limit then 'found_at: in the future' end,
-            case when return_interview_offered_at > $future_limit then 'return_interview_offered_at: in the future' end,
-            case when return_interview_done_at > $future_limit then 'return_interview_done_at: in the future' end,
-            case when date_of_birth > $future_limit::date then 'date_of_birth: in the future' end,
+            in_future('reported_at', reported_at, $future_limit),
+            in_future('last_seen_at', last_seen_at, $future_limit),
+            in_future('found_at', found_at, $future_limit),
+            in_future('return_interview_offered_at', return_interview_offered_at, $future_limit),
+            in_future('return_interview_done_at', return_interview_done_at, $future_limit),
+            in_future('date_of_birth', date_of_birth, $future_limit::date),
             case when reported_at < $earliest::timestamptz
                  then printf('reported_at: before %s', $earliest::varchar) end,
             -- plausible ages
@@ -191,44 +183,27 @@ checked as (
             case when age_at_report is not null and (age_at_report < 0 or age_at_report > $max_age)
                  then printf('age: implausible (%d)', age_at_report) end,
             -- known codes
-            case when gender is not null and not list_contains($gender_codes, gender)
-                 then printf('gender: unknown code ''%s''', gender_raw) end,
-            case when ethnicity is not null and not list_contains($ethnicity_codes, ethnicity)
-                 then printf('ethnicity: unknown code ''%s''', ethnicity_raw) end,
-            case when risk is not null and not list_contains($risk_codes, risk)
-                 then printf('risk: unknown code ''%s''', risk_raw) end,
-            case when risk_highest_given is not null and not list_contains($risk_codes, risk_highest_given)
-                 then printf('risk_highest: unknown code ''%s''', risk_highest_raw) end,
-            case when missing_from_type is not null and not list_contains($missing_from_codes, missing_from_type)
-                 then printf('missing_from_type: unknown code ''%s''', missing_from_type_raw) end,
-            case when found_by is not null and not list_contains($found_by_codes, found_by)
-                 then printf('found_by: unknown code ''%s''', found_by_raw) end,
-            case when outcome is not null and not list_contains($outcome_codes, outcome)
-                 then printf('outcome: unknown code ''%s''', outcome_raw) end,
-            case when flag_cse_raw is not null and flag_cse is null
-                 then printf('flag_cse: not Y/N (''%s'')', flag_cse_raw) end,
-            case when flag_cce_raw is not null and flag_cce is null
-                 then printf('flag_cce: not Y/N (''%s'')', flag_cce_raw) end,
-            case when flag_trafficking_raw is not null and flag_trafficking is null
-                 then printf('flag_trafficking: not Y/N (''%s'')', flag_trafficking_raw) end,
-            case when flag_mental_health_raw is not null and flag_mental_health is null
-                 then printf('flag_mental_health: not Y/N (''%s'')', flag_mental_health_raw) end,
-            case when flag_suicidal_raw is not null and flag_suicidal is null
-                 then printf('flag_suicidal: not Y/N (''%s'')', flag_suicidal_raw) end,
-            case when flag_dementia_raw is not null and flag_dementia is null
-                 then printf('flag_dementia: not Y/N (''%s'')', flag_dementia_raw) end,
-            case when flag_learning_disability_raw is not null and flag_learning_disability is null
-                 then printf('flag_learning_disability: not Y/N (''%s'')', flag_learning_disability_raw) end,
-            case when looked_after_raw is not null and looked_after is null
-                 then printf('looked_after: not Y/N (''%s'')', looked_after_raw) end,
+            unknown_code('gender', gender, $gender_codes, gender_raw),
+            unknown_code('ethnicity', ethnicity, $ethnicity_codes, ethnicity_raw),
+            unknown_code('risk', risk, $risk_codes, risk_raw),
+            unknown_code('risk_highest', risk_highest_given, $risk_codes, risk_highest_raw),
+            unknown_code('missing_from_type', missing_from_type, $missing_from_codes, missing_from_type_raw),
+            unknown_code('found_by', found_by, $found_by_codes, found_by_raw),
+            unknown_code('outcome', outcome, $outcome_codes, outcome_raw),
+            unread('flag_cse', flag_cse_raw, flag_cse, 'not Y/N'),
+            unread('flag_cce', flag_cce_raw, flag_cce, 'not Y/N'),
+            unread('flag_trafficking', flag_trafficking_raw, flag_trafficking, 'not Y/N'),
+            unread('flag_mental_health', flag_mental_health_raw, flag_mental_health, 'not Y/N'),
+            unread('flag_suicidal', flag_suicidal_raw, flag_suicidal, 'not Y/N'),
+            unread('flag_dementia', flag_dementia_raw, flag_dementia, 'not Y/N'),
+            unread('flag_learning_disability', flag_learning_disability_raw, flag_learning_disability, 'not Y/N'),
+            unread('looked_after', looked_after_raw, looked_after, 'not Y/N'),
             case when len(list_filter(rhi_theme_list, lambda x: not list_contains($rhi_theme_codes, x))) > 0
                  then printf('rhi_themes: unknown code(s) ''%s''', array_to_string(
                      list_filter(rhi_theme_list, lambda x: not list_contains($rhi_theme_codes, x)), ';')) end,
             -- postcode format
-            case when missing_from_postcode_raw is not null and missing_from_postcode is null
-                 then printf('missing_from_postcode: not a postcode (''%s'')', missing_from_postcode_raw) end,
-            case when found_postcode_raw is not null and found_postcode is null
-                 then printf('found_postcode: not a postcode (''%s'')', found_postcode_raw) end
+            unread('missing_from_postcode', missing_from_postcode_raw, missing_from_postcode, 'not a postcode'),
+            unread('found_postcode', found_postcode_raw, found_postcode, 'not a postcode')
         ] || coordinate_reasons('missing_from', missing_from_easting_raw, missing_from_northing_raw,
                                 missing_from_easting, missing_from_northing)
           || coordinate_reasons('found', found_easting_raw, found_northing_raw, found_easting, found_northing),
