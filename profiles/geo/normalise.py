@@ -45,6 +45,7 @@ ABBREVIATIONS = {
     "MHU": "MENTAL HEALTH UNIT",
 }
 _ABBREV_RE = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")\b")
+_ANY_ABBREV = r"\b(?:" + "|".join(ABBREVIATIONS) + r")\b"  # the same words, without a group
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -94,7 +95,12 @@ def postcode_in_text(series: pd.Series) -> pd.Series:
 def normalise_text(series: pd.Series) -> pd.Series:
     """Upper case, punctuation to spaces, one space, street abbreviations expanded."""
     text = _text(series).str.upper().str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
-    return text.str.replace(_ABBREV_RE, lambda m: ABBREVIATIONS[m.group(1)], regex=True)
+    # the expansion calls Python once per match: only on the texts that hold an abbreviation
+    has = text.str.contains(_ANY_ABBREV, regex=True)
+    if has.any():
+        text = text.copy()
+        text[has] = text[has].str.replace(_ABBREV_RE, lambda m: ABBREVIATIONS[m.group(1)], regex=True)
+    return text
 
 
 def normalise_one(text: str | None) -> str:
@@ -107,7 +113,10 @@ def normalise_one(text: str | None) -> str:
 
 def _number_text(series: pd.Series) -> pd.Series:
     values = pd.to_numeric(series, errors="coerce")
-    return values.map(lambda v: "" if pd.isna(v) else f"{v:.6f}".rstrip("0").rstrip(".")).astype("string")
+    given = values.notna()  # most locations have no coordinates: format only the ones given
+    out = pd.Series("", index=series.index, dtype="string", name=series.name)
+    out[given] = [f"{v:.6f}".rstrip("0").rstrip(".") for v in values[given]]
+    return out
 
 
 def prepare_inputs(frame: pd.DataFrame) -> pd.DataFrame:
