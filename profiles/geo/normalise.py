@@ -45,7 +45,6 @@ ABBREVIATIONS = {
     "MHU": "MENTAL HEALTH UNIT",
 }
 _ABBREV_RE = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")\b")
-_ANY_ABBREV = r"\b(?:" + "|".join(ABBREVIATIONS) + r")\b"  # the same words, without a group
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -95,12 +94,25 @@ def postcode_in_text(series: pd.Series) -> pd.Series:
 def normalise_text(series: pd.Series) -> pd.Series:
     """Upper case, punctuation to spaces, one space, street abbreviations expanded."""
     text = _text(series).str.upper().str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
-    # the expansion calls Python once per match: only on the texts that hold an abbreviation
-    has = text.str.contains(_ANY_ABBREV, regex=True)
-    if has.any():
-        text = text.copy()
-        text[has] = text[has].str.replace(_ABBREV_RE, lambda m: ABBREVIATIONS[m.group(1)], regex=True)
-    return text
+    return _expand_abbreviations(text)
+
+
+def _expand_abbreviations(text: pd.Series) -> pd.Series:
+    """``_ABBREV_RE``'s expansion of texts of words joined by single spaces, word by word in
+    Arrow (split, look each word up, join) instead of a Python call per match: in such a
+    text the pattern matches exactly the words that are abbreviations."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if text.empty:
+        return text
+    words = pc.split_pattern(pa.array(text.tolist(), type=pa.large_string()), " ")
+    flat = pc.list_flatten(words)
+    at = pc.index_in(flat, value_set=pa.array(list(ABBREVIATIONS), type=pa.large_string()))
+    expanded = pc.if_else(pc.is_null(at), flat,
+                          pc.take(pa.array(list(ABBREVIATIONS.values()), type=pa.large_string()), at))
+    joined = pc.binary_join(type(words).from_arrays(words.offsets, expanded), pa.scalar(" ", pa.large_string()))
+    return pd.Series(joined.to_pylist(), index=text.index, dtype=text.dtype, name=text.name)
 
 
 def normalise_one(text: str | None) -> str:
