@@ -103,9 +103,6 @@ def _expand_abbreviations(text: pd.Series) -> pd.Series:
     """``_ABBREV_RE``'s expansion of texts of words joined by single spaces, word by word in
     Arrow (split, look each word up, join) instead of a Python call per match: in such a
     text the pattern matches exactly the words that are abbreviations."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     if text.empty:
         return text
     words = pc.split_pattern(pa.array(text.tolist(), type=pa.large_string()), " ")
