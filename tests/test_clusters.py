@@ -124,3 +124,22 @@ def test_weighted_dbscan_equals_dbscan_over_every_point():
 def test_no_points_no_clusters(con, settings):
     clusters = location_clusters(con, settings, JUNE, role="found")
     assert clusters.summary.empty and "nearest_sites" in clusters.summary.columns
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_weighted_dbscan_gives_scikit_learns_labels_point_for_point(seed):
+    # misper's DBSCAN (every pair within the radius at once) against scikit-learn's with the
+    # same weights: the same label for every point, border points and numbering included
+    from profiles.analysis.clusters import _weighted_dbscan
+
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0, 3000, (8, 2))
+    pts = np.vstack([c + rng.normal(0, 60, (int(rng.integers(3, 40)), 2)) for c in centres]
+                    + [rng.uniform(0, 3000, (60, 2))]).round()
+    pts = np.unique(pts, axis=0)
+    weights = rng.integers(1, 4, len(pts))
+    for radius, min_points in ((100, 5), (150, 3), (60, 12)):
+        ours = _weighted_dbscan(pts, weights, radius_m=radius, min_points=min_points)
+        theirs = DBSCAN(eps=radius, min_samples=min_points).fit(pts, sample_weight=weights).labels_
+        assert (ours == theirs).all()
+        assert (theirs >= 0).any() and (theirs == -1).any()  # clusters and noise both present

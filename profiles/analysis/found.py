@@ -78,7 +78,11 @@ def found_distance_rings(con: duckdb.DuckDBPyConnection, settings: Settings, per
 def found_directions(con: duckdb.DuckDBPyConnection, settings: Settings, period: Period) -> pd.DataFrame:
     """Direction of the found point from the go-missing point, 8 compass points plus
     'same_location': columns direction, found, share (of the journeys), median_distance_m."""
-    journeys = found_journeys(con, settings, period)
+    return directions(found_journeys(con, settings, period))
+
+
+def directions(journeys: pd.DataFrame) -> pd.DataFrame:
+    """``found_directions`` of journeys already read (``found_journeys``)."""
     grouped = journeys.groupby("direction")["distance_m"]
     out = pd.DataFrame({"direction": list(DIRECTIONS)})
     out["found"] = out["direction"].map(grouped.size()).fillna(0).astype(int)

@@ -119,8 +119,6 @@ _MONTH_MEASURES: dict[str, Callable[[duckdb.DuckDBPyConnection, Settings, Month]
     "looked_after": demand.looked_after_share,
     "cost": demand.cost_of_demand,
     "persistent": places.persistent_and_emerging_sites,
-    "rings": found.found_distance_rings,
-    "directions": found.found_directions,
     "quality_completeness": quality.completeness,
     "quality_geocoding": quality.geocoding_by_method,
     "quality_open": quality.open_episodes,
@@ -164,9 +162,12 @@ def _gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, re
     tables = measures.all_measures(con, month=month, settings=settings)
     # the go-missing points of the window, clustered; the point map shows the same points
     missing_clusters = clusters_mod.location_clusters(con, settings, places_window, role="missing_from")
+    journeys = found.found_journeys(con, settings, month)  # read once for the rings and the directions
     data = ProfileData(
         **{name: measure(con, settings, month) for name, measure in _MONTH_MEASURES.items()},
         month=month,
+        rings=found.distance_rings(journeys),
+        directions=found.directions(journeys),
         measures=tables,
         top_people=measures.top_people_looked_after(con, month=month, settings=settings),
         force_rate=measures.force_rate(tables["rates_by_la"], settings=settings),
