@@ -395,6 +395,30 @@ def query_df(
     return run_sql(con, name, params).df()
 
 
+#: DuckDB column types that come out of Arrow as the same pandas column as out of ``.df()``
+#: (tests/test_db.py): text, doubles and time-zone-aware times, nulls or not.
+_SAME_THROUGH_ARROW = frozenset({"VARCHAR", "DOUBLE", "TIMESTAMP WITH TIME ZONE"})
+#: ... and these only while the column holds no null (``.df()`` gives a nullable dtype then).
+_SAME_WITHOUT_NULLS = frozenset({"BOOLEAN", "INTEGER", "BIGINT"})
+
+
+def query_long_df(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """``query_df`` for a long result of text columns: the same frame, made from Arrow's
+    columns instead of a Python object per text cell (300,000 points: 0.9 s -> 0.3 s).
+    Where a column would come out otherwise (another type, a null in an integer or a
+    boolean) or there is no row, it is ``query_df``'s own frame."""
+    relation = con.sql(read_sql(name), params=dict(params) if params else None)
+    table = relation.to_arrow_table()
+    same = table.num_rows > 0 and all(
+        str(kind) in _SAME_THROUGH_ARROW or (str(kind) in _SAME_WITHOUT_NULLS and column.null_count == 0)
+        for kind, column in zip(relation.types, table.columns))
+    return table.to_pandas() if same else query_df(con, name, params)
+
+
 def used_params(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """Only the parameters that ``sql`` names (DuckDB rejects unused ones)."""
     return {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}

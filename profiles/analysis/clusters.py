@@ -24,7 +24,7 @@ from scipy.spatial import cKDTree
 from profiles.analysis.places_common import area_names, require_tables, table_exists
 from profiles.config import Settings
 from profiles.disclosure import check_audience, only_local_authority, site_display
-from profiles.db import query_df
+from profiles.db import query_df, query_long_df
 from profiles.errors import InvalidValue
 from profiles.periods import Period
 
@@ -85,7 +85,7 @@ def located_points(
         **period.params(),
         "max_precision_m": float(max_precision_m if max_precision_m is not None else settings.sites.cluster_max_precision_m),
     }
-    return query_df(con, "reports/places_points.sql", params)
+    return query_long_df(con, "reports/places_points.sql", params)
 
 
 def dbscan_labels(easting: np.ndarray, northing: np.ndarray, *, radius_m: float, min_points: int) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ from profiles.reports.output import write_manifest, write_table_csv
 from profiles.reports.profile.annex import police_annex, write_annex
 from profiles.reports.profile.build import build_profile
 from profiles.reports.profile_data import ProfileData, gather
-from profiles.reports.render import Renderer
+from profiles.reports.render import PdfMaker, Renderer
 from profiles.reports.safety import person_refs, sensitive_values
 
 
@@ -38,18 +39,25 @@ def default_out_dir(settings: Settings, month: Month, audience: Audience) -> Pat
 
 
 def write_profile_files(report: Report, data: ProfileData, out_dir: Path, settings: Settings,
-                        con: duckdb.DuckDBPyConnection | None = None, *, pdf: bool = True) -> list[Path]:
+                        con: duckdb.DuckDBPyConnection | None = None, *, pdf: bool = True,
+                        pdfs: PdfMaker | None = None) -> list[Path]:
     """Write one audience's folder, published whole (``profiles.files.publishing``): a re-run
-    replaces the tables, never mixes two runs; the manifest comes last."""
-    return write_folder(out_dir, lambda stage: _write_profile_files(report, data, stage, settings, con, pdf=pdf),
-                        replace=["tables/*.csv"])
+    replaces the tables, never mixes two runs; the manifest comes last. With ``pdfs``, the
+    PDF is made in that process while this one checks the files and writes the annex."""
+    return write_folder(
+        out_dir, lambda stage: _write_profile_files(report, data, stage, settings, con, pdf=pdf, pdfs=pdfs),
+        replace=["tables/*.csv"])
 
 
 def _write_profile_files(report: Report, data: ProfileData, out_dir: Path, settings: Settings,
-                         con: duckdb.DuckDBPyConnection | None, *, pdf: bool) -> list[Path]:
+                         con: duckdb.DuckDBPyConnection | None, *, pdf: bool, pdfs: PdfMaker | None) -> list[Path]:
     renderer = Renderer(settings)
     html_path = out_dir / "problem_profile.html"
     html = renderer.write_html(report, html_path)
+    pdf_path = out_dir / "problem_profile.pdf"
+    # the PDF is the checked HTML's: begun now, kept only if the checks below pass
+    finish_pdf = (pdfs.start(html, pdf_path) if pdfs is not None
+                  else lambda: renderer.write_pdf(html, pdf_path)) if pdf else None
     summary_path = out_dir / "summary.html"
     renderer.write_html(report, summary_path, template="summary.html.j2")
     tables_dir = out_dir / "tables"
@@ -60,14 +68,15 @@ def _write_profile_files(report: Report, data: ProfileData, out_dir: Path, setti
         values = person_refs(con) if report.audience == "police" else sensitive_values(con, data.month)
         check_person_refs(files, values)
         check_files(files, values, report.audience)
-    if pdf:
-        pdf_path = out_dir / "problem_profile.pdf"
-        renderer.write_pdf(html, pdf_path)
-        files.append(pdf_path)
+    annex = []
     if report.audience == "police":  # every person list: the police folder only
         if con is None:
             raise CheckFailed(f"{out_dir}: the police annex is read from the database; no connection was given")
-        files += write_annex(police_annex(con, settings, data.people), settings, report.run_date, out_dir, pdf=pdf)
+        annex = write_annex(police_annex(con, settings, data.people), settings, report.run_date, out_dir, pdf=pdf)
+    if finish_pdf is not None:
+        finish_pdf()
+        files.append(pdf_path)
+    files += annex
     manifest = write_manifest(
         out_dir, kind="problem_profile", period=data.month.label, audience=report.audience, marking=report.marking,
         synthetic=report.synthetic, run_date=report.run_date, files=files,
@@ -92,12 +101,14 @@ def write_profile(
     else:
         out_dirs = {a: out_dir or default_out_dir(settings, month, a) for a in audiences}
     step = progress.Stage("problem profile: measures, then each audience", total=1 + len(audiences))
-    data = gather(con, settings, month)
-    step.advance()
-    written = {}
-    for audience in audiences:
-        report = build_profile(data, audience, run_date)
-        written[audience] = write_profile_files(report, data, out_dirs[audience], settings, con,
-                                                pdf=settings.reports.pdf if pdf is None else pdf)
+    pdf = settings.reports.pdf if pdf is None else pdf
+    with PdfMaker() if pdf else nullcontext() as pdfs:  # started first: it loads WeasyPrint while we gather
+        data = gather(con, settings, month)
         step.advance()
+        written = {}
+        for audience in audiences:
+            report = build_profile(data, audience, run_date)
+            written[audience] = write_profile_files(report, data, out_dirs[audience], settings, con, pdf=pdf,
+                                                    pdfs=pdfs)
+            step.advance()
     return ProfileRun(files=written, headline=data.year_on_year)
