@@ -233,19 +233,38 @@ def connect(
             con = duckdb.connect(target, config=config)
         except duckdb.Error as exc:
             raise DatabaseError(f"Cannot open an in-memory database: {str(exc).splitlines()[0]}") from None
-    con.execute(f"SET TimeZone = '{TIMEZONE}'")
-    con.execute("SET enable_progress_bar = false")
     try:
         if not read_only:
             apply_schema(con)
-        install_macros(con)
-        install_marts(con)
+        _start_session(con)
     except duckdb.Error as exc:
         con.close()
         if "corrupt" in str(exc).lower():
             raise DatabaseError(f"Database {target} is damaged ({str(exc).splitlines()[0]}): {RESTORE_ADVICE}.") from None
         raise
     return con
+
+
+def _start_session(con: duckdb.DuckDBPyConnection) -> None:
+    """Every connection's session: London time, no progress bar, the macros and the marts."""
+    con.execute(f"SET TimeZone = '{TIMEZONE}'")
+    con.execute("SET enable_progress_bar = false")
+    install_macros(con)
+    install_marts(con)
+
+
+@contextmanager
+def side_connection(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A second connection to ``con``'s database for a second thread (a DuckDB connection
+    serves one thread at a time), with ``connect``'s session: London time, the macros and
+    the marts. It sees the database, not ``con``'s temporary tables (a mart's cache).
+    Closed when the block ends."""
+    side = con.cursor()
+    try:
+        _start_session(side)
+        yield side
+    finally:
+        side.close()
 
 
 def check_database(path: str | Path, *, lock_wait_s: float | None = None, full: bool = False) -> None:

@@ -10,6 +10,7 @@ the same.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
@@ -128,23 +129,68 @@ _MONTH_MEASURES: dict[str, Callable[[duckdb.DuckDBPyConnection, Settings, Month]
 
 
 def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month) -> ProfileData:
-    """Run every measure the profile shows for ``month`` (the repeat counts taken once)."""
+    """Run every measure the profile shows for ``month`` (the facts and the repeat counts taken once)."""
     register = None  # read first: a mistake in the board's register stops the run before any work
     if settings.reports.recommendations_file is not None:
         register = load_register(settings.resolve(settings.reports.recommendations_file))
-    with db.cached_facts(con), cached_repeat_counts(con, settings):
-        return _gather(con, settings, month, register)
-
-
-def _gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, register: Register | None) -> ProfileData:
     places_window = month.trailing(settings.sites.ranking_months)
-    pattern_window = month.trailing(settings.demand.pattern_months)
-    sites = places.site_ranking(con, settings, month, months=settings.sites.ranking_months)
-    care, care_monthly = care_home_summary(con, settings, month)
+    # the places measures need no cached mart: they run on a second connection in a second
+    # thread while this one takes the caches and the rest (DuckDB lets go of the interpreter
+    # while it works, so the two keep both cores busy)
+    with db.side_connection(con) as side, ThreadPoolExecutor(1, thread_name_prefix="places") as pool:
+        placed = pool.submit(_places, side, settings, month, places_window)
+        with db.cached_facts(con), cached_repeat_counts(con, settings):
+            data = _measures(con, settings, month, register, places_window)
+        where = placed.result()
+    return ProfileData(
+        **data,
+        lads=where.lads,
+        wards=where.wards,
+        ward_hotspots=where.ward_hotspots,
+        hot_cells=where.hot_cells,
+        clusters_missing=where.missing_clusters.summary,
+        clusters_found=where.found_clusters.summary,
+        points=where.missing_clusters.points.drop(columns="cluster_id"),
+        found_places=where.found_places,
+    )
+
+
+@dataclass(frozen=True)
+class _Places:
+    """The measures of where: they read the episodes and their points, not a cached mart."""
+
+    lads: gpd.GeoDataFrame | None
+    wards: gpd.GeoDataFrame | None
+    ward_hotspots: pd.DataFrame | None
+    hot_cells: pd.DataFrame
+    missing_clusters: clusters_mod.Clusters
+    found_clusters: clusters_mod.Clusters
+    found_places: pd.DataFrame
+
+
+def _places(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, window: Period) -> _Places:
     lads, wards = _force_areas(con, settings)
     ward_hot = None
     if wards is not None and len(wards) > 1:
-        ward_hot = hotspots.area_hotspots(con, settings, places_window, level="ward", areas=wards)
+        ward_hot = hotspots.area_hotspots(con, settings, window, level="ward", areas=wards)
+    return _Places(
+        lads=lads,
+        wards=wards,
+        ward_hotspots=ward_hot,
+        hot_cells=hotspots.grid_hotspots(con, settings, window),
+        # the go-missing points of the window, clustered; the point map shows the same points
+        missing_clusters=clusters_mod.location_clusters(con, settings, window, role="missing_from"),
+        found_clusters=clusters_mod.location_clusters(con, settings, window, role="found"),
+        found_places=found.top_found_places(con, settings, month, limit=settings.reports.top_rows),
+    )
+
+
+def _measures(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, register: Register | None,
+              places_window: Period) -> dict:
+    """Every field of ``ProfileData`` but ``_Places``'s."""
+    pattern_window = month.trailing(settings.demand.pattern_months)
+    sites = places.site_ranking(con, settings, month, months=settings.sites.ranking_months)
+    care, care_monthly = care_home_summary(con, settings, month)
     people = people_profile(con, settings, month)
     keys = sorted(
         set(people.repeats["person_key"]) | set(people.referrals["person_key"])
@@ -160,10 +206,8 @@ def _gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, re
         impact = intervention_impact(con, settings, month, read_interventions(path), audience="police")
         interventions = impact.table
     tables = measures.all_measures(con, month=month, settings=settings)
-    # the go-missing points of the window, clustered; the point map shows the same points
-    missing_clusters = clusters_mod.location_clusters(con, settings, places_window, role="missing_from")
     journeys = found.found_journeys(con, settings, month)  # read once for the rings and the directions
-    data = ProfileData(
+    return dict(
         **{name: measure(con, settings, month) for name, measure in _MONTH_MEASURES.items()},
         month=month,
         rings=found.distance_rings(journeys),
@@ -179,12 +223,6 @@ def _gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, re
         sites_12m_incidents=int(demand.monthly_counts(con, places_window)["incidents"].sum()),
         care_homes=care,
         care_homes_monthly=care_monthly,
-        clusters_missing=missing_clusters.summary,
-        clusters_found=clusters_mod.location_clusters(con, settings, places_window, role="found").summary,
-        hot_cells=hotspots.grid_hotspots(con, settings, places_window),
-        ward_hotspots=ward_hot,
-        points=missing_clusters.points.drop(columns="cluster_id"),
-        found_places=found.top_found_places(con, settings, month, limit=settings.reports.top_rows),
         people=people,
         identities=identities,
         interventions=interventions,
@@ -192,13 +230,10 @@ def _gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, re
         site_register=_site_register(con),
         lad_names=area_names(con, "lad"),
         ward_names=area_names(con, "ward"),
-        lads=lads,
-        wards=wards,
         attribution=attribution_lines(con),
         map_attribution=attribution_lines(con, ["boundary"]),
         register=register,
     )
-    return data
 
 
 __all__ = ["ProfileData", "gather", "MisperError"]
