@@ -195,19 +195,20 @@ def test_pdf_refuses_a_report_that_refers_to_an_external_resource(tmp_path):
 
 def test_a_pdf_made_beside_the_work_is_the_pdf_made_in_line(tmp_path):
     from profiles.errors import MisperError
-    from profiles.reports.render import PdfMaker
+    from profiles.reports.pdf import PdfMaker
+    from profiles.reports.render import TEMPLATES_DIR
 
     renderer = Renderer(Settings())
     html = renderer.render_html(demo_report(sections=3))
     renderer.write_pdf(html, tmp_path / "inline.pdf")
-    with PdfMaker() as pdfs:
+    with PdfMaker(TEMPLATES_DIR) as pdfs:
         finish = pdfs.start(html, tmp_path / "beside.pdf")
         assert not (tmp_path / "beside.pdf").exists()  # written only when waited for
         finish()
     assert (tmp_path / "beside.pdf").read_bytes() == (tmp_path / "inline.pdf").read_bytes()
     # its error reaches the caller as the in-line one does, and nothing is written
     bad = '<html><body><img src="http://example.invalid/logo.png" alt="logo"></body></html>'
-    with PdfMaker() as pdfs:
+    with PdfMaker(TEMPLATES_DIR) as pdfs:
         with pytest.raises(MisperError, match="external resource"):
             pdfs.start(bad, tmp_path / "x.pdf")()
     assert not (tmp_path / "x.pdf").exists()
@@ -215,22 +216,27 @@ def test_a_pdf_made_beside_the_work_is_the_pdf_made_in_line(tmp_path):
 
 _KILLED_PARENT = """
 import sys, time
+sys.path.insert(0, {root!r})
 from pathlib import Path
-from profiles.reports.render import PdfMaker
-with PdfMaker() as pdfs:
-    print(pdfs._pool._pool[0].pid, flush=True)
+from profiles.reports.pdf import PdfMaker
+from profiles.reports.render import TEMPLATES_DIR
+with PdfMaker(TEMPLATES_DIR) as pdfs:
+    print(pdfs._process.pid, flush=True)
     pdfs.start("<p>" + "x " * 200000 + "</p>", Path(sys.argv[1]))
     time.sleep(60)
 """
 
 
 def test_the_pdf_process_ends_when_its_parent_is_killed(tmp_path):
-    """kill -9 of a profile run leaves no PDF process behind."""
+    """kill -9 of a profile run leaves no PDF process behind (the run here is a script without
+    a ``__main__`` guard: the PDF process never imports its caller's main module)."""
     import os
     import signal
     import time
 
-    parent = subprocess.Popen([sys.executable, "-c", _KILLED_PARENT, str(tmp_path / "x.pdf")],
+    script = tmp_path / "run.py"
+    script.write_text(_KILLED_PARENT.format(root=str(Path(__file__).resolve().parent.parent)))
+    parent = subprocess.Popen([sys.executable, str(script), str(tmp_path / "x.pdf")],
                               stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
     child = int(parent.stdout.readline())
 

@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-import multiprocessing
-import os
-import threading
-import time
 from collections.abc import Callable
 from datetime import date, datetime
 from numbers import Number
@@ -29,6 +25,7 @@ from profiles.disclosure import Audience, withheld_for
 from profiles.errors import MisperError
 from profiles.files import write_bytes, write_text
 from profiles.periods import LONDON, Month
+from profiles.reports.pdf import pdf_bytes
 from profiles.reports.objects import Report, Section, Table
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
@@ -231,65 +228,7 @@ class Renderer:
     @staticmethod
     def write_pdf(html: str, path: Path) -> None:
         """The same HTML through WeasyPrint (print CSS: page numbers, running headers)."""
-        write_bytes(path, pdf_bytes(html, path))
-
-
-def pdf_bytes(html: str, path: Path) -> bytes:
-    """``html`` as a PDF (WeasyPrint); ``path``, the file it is for, names it in an error."""
-    import logging
-
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    # reports are self-contained: only data: URIs may be read, anything else stops the PDF
-    fetcher = URLFetcher(allowed_protocols=["data"], fail_on_errors=True)
-    try:
-        return HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=fetcher).write_pdf()
-    except FatalURLFetchingError as exc:
-        raise MisperError(f"{path}: the report refers to an external resource ({exc}); "
-                          "reports must be self-contained") from None
-
-
-class PdfMaker:
-    """PDFs made in a second process while this one goes on (a profile's leak check, its
-    annex, the next audience): WeasyPrint keeps one core busy for seconds, and the work
-    beside it needs the other. The same bytes as ``Renderer.write_pdf``.
-
-    A context manager: ``start(html, path)`` hands the HTML over and returns the function
-    that waits for the PDF and writes it (``profiles.files.write_bytes``). Leaving the block
-    on an error stops the process at once; the process also ends by itself when this one is
-    gone, ``kill -9`` included, so nothing is left running."""
-
-    def __enter__(self) -> "PdfMaker":
-        context = multiprocessing.get_context("spawn")  # not fork: DuckDB's threads are running
-        self._pool = context.Pool(1, initializer=_pdf_process, initargs=(os.getpid(),))
-        return self
-
-    def start(self, html: str, path: Path) -> Callable[[], None]:
-        pending = self._pool.apply_async(pdf_bytes, (html, path))
-        return lambda: write_bytes(path, pending.get())
-
-    def __exit__(self, exc_type, *_) -> None:
-        if exc_type is None:
-            self._pool.close()
-        else:
-            self._pool.terminate()
-        self._pool.join()
-
-
-def _pdf_process(parent: int) -> None:
-    """A ``PdfMaker`` process starts: it exits as soon as ``parent``, the process that
-    started it, is gone, and loads WeasyPrint before the first PDF is asked for."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
-    import weasyprint  # noqa: F401  (loaded here, beside the parent's work, not when the first PDF waits)
+        write_bytes(path, pdf_bytes(html, path, TEMPLATES_DIR))
 
 
 def _rows(table: Table) -> list[list[tuple[Any, str, bool]]]:

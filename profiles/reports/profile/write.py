@@ -21,7 +21,8 @@ from profiles.reports.output import write_manifest, write_table_csv
 from profiles.reports.profile.annex import police_annex, write_annex
 from profiles.reports.profile.build import build_profile
 from profiles.reports.profile_data import ProfileData, gather
-from profiles.reports.render import PdfMaker, Renderer
+from profiles.reports.pdf import PdfMaker
+from profiles.reports.render import TEMPLATES_DIR, Renderer
 from profiles.reports.safety import person_refs, sensitive_values
 
 
@@ -102,7 +103,7 @@ def write_profile(
         out_dirs = {a: out_dir or default_out_dir(settings, month, a) for a in audiences}
     step = progress.Stage("problem profile: measures, then each audience", total=1 + len(audiences))
     pdf = settings.reports.pdf if pdf is None else pdf
-    with PdfMaker() if pdf else nullcontext() as pdfs:  # started first: it loads WeasyPrint while we gather
+    with PdfMaker(TEMPLATES_DIR) if pdf else nullcontext() as pdfs:  # started first: it loads WeasyPrint while we gather
         data = gather(con, settings, month)
         step.advance()
         written = {}
