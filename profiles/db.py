@@ -75,9 +75,12 @@ MARTS: tuple[str, ...] = (
 )
 
 
-#: Caches of a mart for one connection's report run: (temporary table, the file that reads it).
+#: Caches of a mart for one report run: (table in ``RUN_CACHE``, the file that reads it).
 #: The cache is a copy of the mart's output (``cached_mart``); while the table exists, the
 #: file replaces the mart's macro by one that reads it.
+#: The database in memory, attached for a process's report runs, that holds the caches: every
+#: connection of the process sees it (a temporary table is its own connection's only).
+RUN_CACHE = "misper_run"
 MART_CACHES: tuple[tuple[str, str], ...] = (
     ("episode_facts_cache", "marts/episode_facts_cached.sql"),
     ("repeat_counts_cache", "marts/episode_repeats_cached.sql"),
@@ -101,9 +104,12 @@ def cached_mart(
     con: duckdb.DuckDBPyConnection, cache: str, uncache: str, params: Mapping[str, Any] | None = None
 ) -> Iterator[None]:
     """For the block, a mart of ``MART_CACHES`` on ``con`` reads a copy of its output taken
-    once (the temporary table that the script ``sql/<cache>`` makes) instead of computing it
-    again for each query; ``sql/<uncache>`` drops the copy when the block ends, and the mart
-    is itself again. Works on read-only connections (the copy is temporary)."""
+    once (the table that the script ``sql/<cache>`` makes in ``RUN_CACHE``) instead of
+    computing it again for each query; ``sql/<uncache>`` drops the copy when the block ends,
+    and the mart is itself again. Works on read-only connections (the copy is in memory).
+    Another connection of the process (``side_connection``) reads the copy once it calls
+    ``install_marts``."""
+    con.execute(f"attach if not exists ':memory:' as {RUN_CACHE} (read_only false)")
     run_script(con, uncache)
     try:
         run_script(con, cache, params)

@@ -20,6 +20,7 @@ from profiles.db import connect
 from profiles.periods import Month
 from profiles.reports.output import ANNEX_FILES
 from profiles.reports.profile import SECTION_IDS, build_profile, write_profile
+from profiles.errors import MisperError
 from profiles.reports.profile_data import gather
 from profiles.reports.render import Renderer
 from tests.factories import add_episodes, add_locations, add_sites
@@ -432,3 +433,45 @@ def test_a_section_partial_exists_only_where_its_layout_differs_from_the_standar
     partials = sorted(p.name.removesuffix(".html.j2") for p in folder.glob("*.html.j2") if p.name != "generic.html.j2")
     assert set(partials) <= set(SECTION_IDS)
     assert [name for name in partials if body(folder / f"{name}.html.j2") == generic] == []
+
+
+def test_gather_measures_what_it_measures_one_at_a_time(db_path):
+    """The two connections gather what one connection measuring in turn gathers."""
+    from profiles.analysis.people_common import cached_repeat_counts
+    from profiles.analysis.people_profile import people_profile
+    from profiles.db import cached_facts
+
+    con = connect(db_path, read_only=True)
+    try:
+        data = gather(con, Settings(), MAY)
+        with cached_facts(con), cached_repeat_counts(con, Settings()):
+            alone = people_profile(con, Settings(), MAY)
+        assert data.people.repeats.equals(alone.repeats)
+        assert data.people.trigger_plans.persons.equals(alone.trigger_plans.persons)
+        assert data.people.figures == alone.figures
+        # no cache is left behind for the next run of the process
+        assert not con.execute("select * from duckdb_tables() where database_name = 'misper_run'").fetchall()
+    finally:
+        con.close()
+
+
+def test_a_run_whose_caches_fail_stops_without_measuring_the_people(db_path, monkeypatch):
+    from contextlib import contextmanager
+
+    from profiles.reports import profile_data
+
+    @contextmanager
+    def failing(con):
+        raise MisperError("the facts could not be taken")
+        yield
+
+    asked = []
+    monkeypatch.setattr(profile_data.db, "cached_facts", failing)
+    monkeypatch.setattr(profile_data, "people_profile", lambda *a: asked.append(a))
+    con = connect(db_path, read_only=True)
+    try:
+        with pytest.raises(MisperError, match="could not be taken"):
+            gather(con, Settings(), MAY)
+    finally:
+        con.close()
+    assert asked == []

@@ -9,6 +9,7 @@ the same.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -134,16 +135,24 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month) -> 
     if settings.reports.recommendations_file is not None:
         register = load_register(settings.resolve(settings.reports.recommendations_file))
     places_window = month.trailing(settings.sites.ranking_months)
-    # the places measures need no cached mart: they run on a second connection in a second
-    # thread while this one takes the caches and the rest (DuckDB lets go of the interpreter
-    # while it works, so the two keep both cores busy)
+    # Two connections in two threads keep both cores busy (DuckDB lets go of the interpreter
+    # while it works): the second measures the places, which need no cached mart, while the
+    # first takes the caches; then the second measures the people from the caches while the
+    # first measures the rest.
+    caches = _Caches()
     with db.side_connection(con) as side, ThreadPoolExecutor(1, thread_name_prefix="places") as pool:
-        placed = pool.submit(_places, side, settings, month, places_window)
-        with db.cached_facts(con), cached_repeat_counts(con, settings):
-            data = _measures(con, settings, month, register, places_window)
-        where = placed.result()
+        beside = pool.submit(_places_then_people, side, settings, month, places_window, caches)
+        try:
+            with db.cached_facts(con), cached_repeat_counts(con, settings):
+                caches.taken = True
+                caches.done.set()
+                data = _measures(con, settings, month, register, places_window)
+                where, people = beside.result()  # before the caches go
+        finally:
+            caches.done.set()  # never leave the second thread waiting
     return ProfileData(
         **data,
+        **_people_fields(con, people),
         lads=where.lads,
         wards=where.wards,
         ward_hotspots=where.ward_hotspots,
@@ -153,6 +162,37 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month) -> 
         points=where.missing_clusters.points.drop(columns="cluster_id"),
         found_places=where.found_places,
     )
+
+
+@dataclass
+class _Caches:
+    """Whether the first connection has taken the caches (``taken``), once ``done`` is set."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    taken: bool = False
+
+
+def _places_then_people(side: duckdb.DuckDBPyConnection, settings: Settings, month: Month, window: Period,
+                        caches: _Caches) -> tuple["_Places", PeopleProfile | None]:
+    where = _places(side, settings, month, window)
+    caches.done.wait()
+    if not caches.taken:  # the run failed: nothing more is asked for
+        return where, None
+    db.install_marts(side)  # now reading the caches the first connection took
+    return where, people_profile(side, settings, month)
+
+
+def _people_fields(con: duckdb.DuckDBPyConnection, people: PeopleProfile) -> dict:
+    """``people`` and the references of the people it lists (``identities``)."""
+    keys = sorted(
+        set(people.repeats["person_key"]) | set(people.referrals["person_key"])
+        | set(people.trigger_plans.persons["person_key"]) | set(people.oversight.intelligence_due["person_key"])
+    )
+    identities = {}
+    if keys:
+        ids = identify(con, pd.DataFrame({"person_key": keys}))
+        identities = dict(zip(keys, ids["person_id"]))
+    return {"people": people, "identities": identities}
 
 
 @dataclass(frozen=True)
@@ -187,19 +227,10 @@ def _places(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, wi
 
 def _measures(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, register: Register | None,
               places_window: Period) -> dict:
-    """Every field of ``ProfileData`` but ``_Places``'s."""
+    """Every field of ``ProfileData`` but ``_Places``'s and the people's."""
     pattern_window = month.trailing(settings.demand.pattern_months)
     sites = places.site_ranking(con, settings, month, months=settings.sites.ranking_months)
     care, care_monthly = care_home_summary(con, settings, month)
-    people = people_profile(con, settings, month)
-    keys = sorted(
-        set(people.repeats["person_key"]) | set(people.referrals["person_key"])
-        | set(people.trigger_plans.persons["person_key"]) | set(people.oversight.intelligence_due["person_key"])
-    )
-    identities = {}
-    if keys:
-        ids = identify(con, pd.DataFrame({"person_key": keys}))
-        identities = dict(zip(keys, ids["person_id"]))
     interventions = None
     if settings.reports.interventions_file is not None:
         path = settings.resolve(settings.reports.interventions_file)
@@ -223,8 +254,6 @@ def _measures(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, 
         sites_12m_incidents=int(demand.monthly_counts(con, places_window)["incidents"].sum()),
         care_homes=care,
         care_homes_monthly=care_monthly,
-        people=people,
-        identities=identities,
         interventions=interventions,
         interventions_caveat=CAVEAT,
         site_register=_site_register(con),

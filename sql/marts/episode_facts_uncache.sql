@@ -1,4 +1,4 @@
--- Mart cache: drop the facts cache (sql/marts/episode_facts_cache.sql) of the connection.
--- Grain: none, statements only. Inputs: episode_facts_cache (temporary, if any).
+-- Mart cache: drop the facts cache (sql/marts/episode_facts_cache.sql) of the process.
+-- Grain: none, statements only. Inputs: episode_facts_cache (in misper_run, if any).
 -- Parameters: none.
-drop table if exists temp.episode_facts_cache;
+drop table if exists misper_run.episode_facts_cache;

@@ -1,6 +1,6 @@
--- Mart cache: drop the repeat counts cache (sql/marts/episode_repeats_cache.sql) of the connection.
--- Grain: none, statements only. Inputs: repeat_counts_cache, repeat_counts_rule (temporary, if any).
+-- Mart cache: drop the repeat counts cache (sql/marts/episode_repeats_cache.sql) of the process.
+-- Grain: none, statements only. Inputs: misper_run.repeat_counts_cache, misper_run.repeat_counts_rule (if any).
 -- Parameters: none.
-drop table if exists temp.repeat_counts_cache;
+drop table if exists misper_run.repeat_counts_cache;
 
-drop table if exists temp.repeat_counts_rule;
+drop table if exists misper_run.repeat_counts_rule;
