@@ -301,6 +301,7 @@ def ingest_files(
             ]
             with registered(con, "person_keys", person_keys_table(ids, pseudonym_key)):
                 run_script(con, "staging/person_identity.sql")
+                run_script(con, "staging/load_versions.sql", {"load_id": load_id})
                 run_script(con, spec.merge_sql, {"load_id": load_id, "now": now})
             step.advance()
 
