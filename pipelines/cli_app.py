@@ -166,6 +166,11 @@ def _audience(text: str) -> str:
     return check_audience(text)
 
 
+#: ``--out`` of a command that writes one CSV file, and of one that writes a folder of files.
+OUT_FILE = typer.Option(..., "--out", help="CSV file to write.")
+OUT_DIR = typer.Option(..., "--out", help="Folder to write.")
+
+
 def period_option(help: str = "Month, YYYY-MM.", default: Any = ...) -> Any:
     """``--period YYYY-MM``, read as a :class:`~profiles.periods.Month`."""
     return typer.Option(default, "--period", help=help, metavar="YYYY-MM", parser=parsed(Month.parse, "--period"))

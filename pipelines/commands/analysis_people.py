@@ -6,13 +6,10 @@ Each command parses its options and calls one function of profiles.analysis.peop
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
-import typer
-
-from datetime import date, datetime
-
-from pipelines.cli_app import command, date_option, out, period_option, state
+from pipelines.cli_app import OUT_DIR, OUT_FILE, command, date_option, out, period_option, state
 from profiles.periods import Month
 
 PERIOD = period_option("Month YYYY-MM (reports made in it, London time).")
@@ -33,7 +30,7 @@ def _done(paths: list[Path], what: str) -> None:
 @command()
 def repeats(
     as_of: date = date_option("--as-of", "Last day of the window, YYYY-MM-DD."),
-    out_file: Path = typer.Option(..., "--out", help="CSV file to write."),
+    out_file: Path = OUT_FILE,
 ) -> None:
     """Repeat missing persons as of a date (police audience).
 
@@ -46,7 +43,7 @@ def repeats(
 
 
 @command()
-def referrals(period: Month = PERIOD, out_file: Path = typer.Option(..., "--out", help="CSV file to write.")) -> None:
+def referrals(period: Month = PERIOD, out_file: Path = OUT_FILE) -> None:
     """Referral list for a month, with the reason for each (police audience).
 
     Persons crossing the repeat threshold in the month, and first reports with significant
@@ -58,7 +55,7 @@ def referrals(period: Month = PERIOD, out_file: Path = typer.Option(..., "--out"
 
 
 @command(name="trigger-plans")
-def trigger_plans(period: Month = PERIOD, out_dir: Path = typer.Option(..., "--out", help="Folder to write.")) -> None:
+def trigger_plans(period: Month = PERIOD, out_dir: Path = OUT_DIR) -> None:
     """Trigger-plan list with the "where to look first" pack (police audience).
 
     Writes trigger_plans.csv, where_to_look_first.csv (places found before, ranked, with
@@ -72,7 +69,7 @@ def trigger_plans(period: Month = PERIOD, out_dir: Path = typer.Option(..., "--o
 @command()
 def rfg(
     as_of: date = date_option("--as-of", "Score as of the end of this day, YYYY-MM-DD."),
-    out_file: Path = typer.Option(..., "--out", help="CSV file to write."),
+    out_file: Path = OUT_FILE,
 ) -> None:
     """Recency-frequency-gravity score per person (police audience; settings.rfg)."""
     from profiles.analysis.people_export import export_rfg
@@ -82,7 +79,7 @@ def rfg(
 
 
 @command(name="cross-border")
-def cross_border(period: Month = PERIOD, out_dir: Path = typer.Option(..., "--out", help="Folder to write.")) -> None:
+def cross_border(period: Month = PERIOD, out_dir: Path = OUT_DIR) -> None:
     """Cross-border notification lists for a month (police audience).
 
     Writes cross_border_persons.csv (episodes spanning local authorities or force areas) and
@@ -94,9 +91,7 @@ def cross_border(period: Month = PERIOD, out_dir: Path = typer.Option(..., "--ou
 
 
 @command(name="return-interviews")
-def return_interviews(
-    period: Month = PERIOD, out_file: Path = typer.Option(..., "--out", help="CSV file to write.")
-) -> None:
+def return_interviews(period: Month = PERIOD, out_file: Path = OUT_FILE) -> None:
     """Return home interviews for children, by responsible local authority.
 
     Returns in the month, offered and done within safeguarding.return_interview_hours (72)."""
@@ -113,7 +108,7 @@ def oversight(
         "--as-of", "Moment: YYYY-MM-DD (end of day) or YYYY-MM-DDTHH:MM [default: period end, or now].",
         default=None, parse=_moment,
     ),
-    out_dir: Path = typer.Option(..., "--out", help="Folder to write."),
+    out_dir: Path = OUT_DIR,
 ) -> None:
     """Oversight lists for a month as of a moment (police audience).
 
@@ -126,7 +121,7 @@ def oversight(
 
 
 @command()
-def absences(period: Month = PERIOD, out_dir: Path = typer.Option(..., "--out", help="Folder to write.")) -> None:
+def absences(period: Month = PERIOD, out_dir: Path = OUT_DIR) -> None:
     """Unauthorised absences beside police reports, per person and per home (police audience).
 
     Writes absences_by_person.csv and absences_by_home.csv (homes named)."""

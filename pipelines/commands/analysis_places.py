@@ -4,11 +4,12 @@ quality. Each parses its options and calls one function of profiles.analysis.pla
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
-from pipelines.cli_app import audience_option, command, out, period_option, state
+from pipelines.cli_app import OUT_DIR, OUT_FILE, audience_option, command, out, period_option, state
 from profiles.periods import Month
 
 PERIOD = period_option("Last month of the window, YYYY-MM (reports made in it, London time).")
@@ -16,6 +17,10 @@ AUDIENCE = audience_option(
     "police (everything), partner or public (children's homes anonymised, small counts suppressed).",
     default="police",
 )
+#: ``--months`` of the windowed analyses (places, hot spots), and of the demand and quality breakdowns.
+WINDOW = typer.Option(None, "--months", help="Months up to and including --period [default: 12].")
+DEMAND_MONTHS = typer.Option(1, "--months", help="Months to --period for breakdowns and cost [default: 1].")
+QUALITY_MONTHS = typer.Option(1, "--months", help="Months to --period [default: 1].")
 
 
 def _done(paths: list[Path], what: str) -> None:
@@ -24,12 +29,20 @@ def _done(paths: list[Path], what: str) -> None:
         out.print(f"  {path}", highlight=False)
 
 
+def _folder(export: Callable[..., list[Path]], what: str, period: Month, months: int | None, audience: str,
+            out_dir: Path) -> None:
+    """A folder of tables for the months to ``period`` written by ``export`` (one function of
+    profiles.analysis.places_export), then where they are."""
+    paths = export(state.db_path, state.settings, period, out_dir, months=months, audience=audience)
+    _done(paths, f"{what} for {period.label} ({audience} audience):")
+
+
 @command()
 def sites(
     period: Month = PERIOD,
     months: int = typer.Option(None, "--months", help="Months up to and including --period [default: sites.ranking_months, 12]."),
     audience: str = AUDIENCE,
-    out_file: Path = typer.Option(..., "--out", help="CSV file to write."),
+    out_file: Path = OUT_FILE,
 ) -> None:
     """Sites ranked by incidents (episodes whose go-missing location matched the site).
 
@@ -44,28 +57,22 @@ def sites(
 
 
 @command()
-def places(
-    period: Month = PERIOD,
-    months: int = typer.Option(None, "--months", help="Months up to and including --period [default: 12]."),
-    audience: str = AUDIENCE,
-    out_dir: Path = typer.Option(..., "--out", help="Folder to write."),
-) -> None:
+def places(period: Month = PERIOD, months: int = WINDOW, audience: str = AUDIENCE, out_dir: Path = OUT_DIR) -> None:
     """Persistent and emerging sites, clusters and hot spots of go-missing and found points,
     and where people are found (distance rings, directions, top places)."""
     from profiles.analysis.places_export import export_places
 
-    paths = export_places(state.db_path, state.settings, period, out_dir, months=months, audience=audience)
-    _done(paths, f"Places analysis for {period.label} ({audience} audience):")
+    _folder(export_places, "Places analysis", period, months, audience, out_dir)
 
 
 @command()
 def hotspots(
     period: Month = PERIOD,
-    months: int = typer.Option(None, "--months", help="Months up to and including --period [default: 12]."),
+    months: int = WINDOW,
     role: str = typer.Option("missing_from", "--role", help="missing_from or found."),
     unit: str = typer.Option("grid", "--unit", help="grid (BNG cells), lsoa or ward."),
     cell_m: float = typer.Option(None, "--cell-m", help="Grid cell size in metres [default: sites.hotspot_cell_m, 500]."),
-    out_file: Path = typer.Option(..., "--out", help="CSV file to write."),
+    out_file: Path = OUT_FILE,
 ) -> None:
     """Getis-Ord Gi* hot spots with false-discovery-rate control (Benjamini-Hochberg)."""
     from profiles.analysis.places_export import export_hotspots
@@ -76,18 +83,12 @@ def hotspots(
 
 
 @command()
-def demand(
-    period: Month = PERIOD,
-    months: int = typer.Option(1, "--months", help="Months to --period for breakdowns and cost [default: 1]."),
-    audience: str = AUDIENCE,
-    out_dir: Path = typer.Option(..., "--out", help="Folder to write."),
-) -> None:
+def demand(period: Month = PERIOD, months: int = DEMAND_MONTHS, audience: str = AUDIENCE, out_dir: Path = OUT_DIR) -> None:
     """Demand and time: monthly trend with XmR control limits and last year, day-of-week by
     hour, demographics, risk, duration, found by, outcomes, flags, looked-after share, cost."""
     from profiles.analysis.places_export import export_demand
 
-    paths = export_demand(state.db_path, state.settings, period, out_dir, months=months, audience=audience)
-    _done(paths, f"Demand for {period.label} ({audience} audience):")
+    _folder(export_demand, "Demand", period, months, audience, out_dir)
 
 
 @command()
@@ -95,7 +96,7 @@ def interventions(
     file: Path = typer.Argument(..., help="Interventions CSV: intervention_id, target_type, target_ref, started_on, type, description."),
     period: Month = PERIOD,
     audience: str = AUDIENCE,
-    out_file: Path = typer.Option(..., "--out", help="CSV file to write."),
+    out_file: Path = OUT_FILE,
 ) -> None:
     """Intervention impact: episodes in equal windows before and after each intervention,
     with an exact test; data up to the end of --period."""
@@ -107,15 +108,9 @@ def interventions(
 
 
 @command()
-def quality(
-    period: Month = PERIOD,
-    months: int = typer.Option(1, "--months", help="Months to --period [default: 1]."),
-    audience: str = AUDIENCE,
-    out_dir: Path = typer.Option(..., "--out", help="Folder to write."),
-) -> None:
+def quality(period: Month = PERIOD, months: int = QUALITY_MONTHS, audience: str = AUDIENCE, out_dir: Path = OUT_DIR) -> None:
     """Data quality: completeness per field, geocoding by method, open episodes,
     late-recorded returns, rows refused at ingestion."""
     from profiles.analysis.places_export import export_quality
 
-    paths = export_quality(state.db_path, state.settings, period, out_dir, months=months, audience=audience)
-    _done(paths, f"Data quality for {period.label} ({audience} audience):")
+    _folder(export_quality, "Data quality", period, months, audience, out_dir)

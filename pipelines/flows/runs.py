@@ -68,6 +68,13 @@ def _configured(config: str | None, db: str | None) -> tuple[Settings, Path]:
     return settings, Path(db) if db else settings.db_path
 
 
+def _dated(config: str | None, db: str | None, run_date: date | str | None) -> tuple[Settings, Path, date]:
+    """A dated run's settings and database (``_configured``) and its run date: ``run_date`` if
+    given, else the scheduled date of a deployment's run, else today (London)."""
+    settings, db_path = _configured(config, db)
+    return settings, db_path, run_date_for(run_date, scheduled=scheduled_start())
+
+
 def _publish(summary: RunSummary, description: str) -> None:
     tasks.publish_summary(summary.markdown(), summary.key, description)
 
@@ -158,8 +165,7 @@ def monthly_problem_profile(
     scheduled date of a deployment's run, else today. Each step can be switched off
     (`misper profile` runs only the rendering).
     """
-    settings, db_path = _configured(config, db)
-    day = run_date_for(run_date, scheduled=scheduled_start())
+    settings, db_path, day = _dated(config, db, run_date)
     month = month_for(period, day)
     run = MonthlyRun(period=month.label, run_date=day, db_path=db_path)
     summary = run.summary = RunSummary(
@@ -237,8 +243,7 @@ def partner_shares(
 ) -> list[Path]:
     """Per local authority, its children reported missing in the month (CSV + cover), and
     the care-home summary; ``out/share/<period>/`` by default."""
-    settings, db_path = _configured(config, db)
-    day = run_date_for(run_date, scheduled=scheduled_start())
+    settings, db_path, day = _dated(config, db, run_date)
     month = month_for(period, day)
     target = Path(out_dir) if out_dir else settings.output_dir / "share" / month.label
     paths = tasks.render_shares(settings, db_path, month, day, target)
@@ -303,8 +308,7 @@ def ukmpu_annual_return(
 ) -> list[Path]:
     """The UKMPU return for a financial year (default: the one that ended last), from the
     database as it stands; ``out/ukmpu/<year>/`` by default."""
-    settings, db_path = _configured(config, db)
-    day = run_date_for(run_date, scheduled=scheduled_start())
+    settings, db_path, day = _dated(config, db, run_date)
     fy = financial_year_for(year, day)
     target = Path(out_dir) if out_dir else settings.output_dir / "ukmpu" / str(fy.first_day.year)
     paths = tasks.render_ukmpu(settings, db_path, fy, day, target, pdf)

@@ -250,9 +250,10 @@ def load_table(sources: Sources) -> pa.Table:
 
 def stage(con: duckdb.DuckDBPyConnection, raw_load: pa.Table, mapping: Mapping, spec: RecordSpec,
           settings: Settings, now: datetime) -> None:
-    """The load (``load_table``) typed and validated in SQL into the temp table ``staged``
-    (spec.staging_sql)."""
+    """The load (``load_table``) cleaned (staging/clean_load.sql), then typed and validated in
+    SQL into the temp table ``staged`` (spec.staging_sql)."""
     with registered(con, "raw_load", raw_load):
+        run_script(con, "staging/clean_load.sql")
         run_script(con, spec.staging_sql, staging_params(mapping, spec, settings, now))
 
 
@@ -301,6 +302,7 @@ def ingest_files(
             ]
             with registered(con, "person_keys", person_keys_table(ids, pseudonym_key)):
                 run_script(con, "staging/person_identity.sql")
+                run_script(con, "staging/load_versions.sql", {"load_id": load_id})
                 run_script(con, spec.merge_sql, {"load_id": load_id, "now": now})
             step.advance()
 

@@ -25,9 +25,10 @@ class RecordSpec:
     columns: tuple[Column, ...]
     #: SQL file (under sql/) reading ``raw_load`` and returning typed columns + reasons.
     staging_sql: str
-    #: SQL file defining ``current_records`` (record_key, record_hash) from the table.
+    #: SQL file defining ``current_records`` (record_key, then every column) from the table.
     current_sql: str
-    #: SQL file merging ``load_classified`` into the table, keeping history.
+    #: SQL file writing what ``staging/load_versions.sql`` made of ``load_classified`` into the
+    #: table, keeping history (the part of a merge that names the tables).
     merge_sql: str
     #: Groups of which at least one column must be present in the file (after mapping).
     one_of: tuple[tuple[str, ...], ...] = ()

@@ -89,6 +89,9 @@ create or replace temp macro map_code(v, m) as
     case when v is null then null
          else nullif(coalesce(map_from_entries(m)[lower(v)], lower(v)), '') end;
 
+-- A Y/N flag through the mapping's flag codes (m).
+create or replace temp macro read_flag(v, m) as parse_bool(map_code(v, m));
+
 -- The shape of a value, for showing a format without the value (digits 9, letters A):
 -- '31/12/2024 10:00' -> '99/99/9999 99:99'. Used by `misper ingest --check`.
 create or replace temp macro value_shape(v) as

@@ -1,9 +1,8 @@
 -- Staging: type and validate one load of the canonical incident extract.
 -- Grain: one row per input row (raw_load), valid or not.
--- Inputs: raw_load (every canonical column as text after the mapping's renames, plus
---         __file, __row = data row number in its file, __seq = order in the load,
---         __extracted_at = when the file's extract was taken, __modified = the row's own
---         modified time as text when the mapping names a modified_column);
+-- Inputs: cleaned_load (staging/clean_load.sql, run first: every canonical column of raw_load as
+--         <column>_raw text after the mapping's renames, plus __file, __row = data row number in
+--         its file, __seq = order in the load, version_at, modified_reason and fingerprint);
 --         weed_log (episodes weeded under the retention policy are not loaded again).
 -- Parameters: $tz, $datetime_formats, $date_formats, $future_limit (timestamptz),
 --   $earliest (date), $max_age, code lists ($gender_codes, $ethnicity_codes, $risk_codes,
@@ -13,56 +12,10 @@
 -- rhi_themes: ';'-separated codes, each mapped through $map_rhi_themes, kept once each in the
 --   order of $rhi_theme_codes; a code outside the list is a reason. Empty when none given.
 -- Output: version_at (the row's modified column, else __extracted_at), typed columns, reasons (list of text; empty = valid), keep_raw (whether quarantine
---   may keep the row as read), fingerprint (of the raw
---   values: equal fingerprints = exact duplicate rows), record_hash (of the typed values).
+--   may keep the row as read), fingerprint (of the raw values, from cleaned_load), record_hash (of the typed values).
 
 create or replace temp table staged as
-with cleaned as (
-    select
-        __file, __row, __seq, __extracted_at,
-        clean(__modified) as modified_raw,
-        clean(incident_id) as incident_id_raw,
-        clean(person_id) as person_id_raw,
-        clean(reported_at) as reported_at_raw,
-        clean(last_seen_at) as last_seen_at_raw,
-        clean(found_at) as found_at_raw,
-        clean(date_of_birth) as date_of_birth_raw,
-        clean(age) as age_raw,
-        clean(gender) as gender_raw,
-        clean(ethnicity) as ethnicity_raw,
-        clean(risk) as risk_raw,
-        clean(risk_highest) as risk_highest_raw,
-        clean(missing_from_type) as missing_from_type_raw,
-        clean(missing_from_address) as missing_from_address_raw,
-        clean(missing_from_postcode) as missing_from_postcode_raw,
-        clean(missing_from_easting) as missing_from_easting_raw,
-        clean(missing_from_northing) as missing_from_northing_raw,
-        clean(found_address) as found_address_raw,
-        clean(found_postcode) as found_postcode_raw,
-        clean(found_easting) as found_easting_raw,
-        clean(found_northing) as found_northing_raw,
-        clean(found_by) as found_by_raw,
-        clean(outcome) as outcome_raw,
-        clean(flag_cse) as flag_cse_raw,
-        clean(flag_cce) as flag_cce_raw,
-        clean(flag_trafficking) as flag_trafficking_raw,
-        clean(flag_mental_health) as flag_mental_health_raw,
-        clean(flag_suicidal) as flag_suicidal_raw,
-        clean(flag_dementia) as flag_dementia_raw,
-        clean(flag_learning_disability) as flag_learning_disability_raw,
-        clean(looked_after) as looked_after_raw,
-        clean(placing_authority) as placing_authority_raw,
-        clean(responsible_la) as responsible_la_raw,
-        clean(return_interview_offered_at) as return_interview_offered_at_raw,
-        clean(return_interview_done_at) as return_interview_done_at_raw,
-        clean(calls) as calls_raw,
-        clean(site_ref) as site_ref_raw,
-        clean(reason) as reason_raw,
-        clean(rhi_themes) as rhi_themes_raw
-    from raw_load
-),
-
-weeded as (
+with weeded as (
     select distinct unnest(incident_ids) as incident_id from weed_log
 ),
 
@@ -99,14 +52,14 @@ typed as (
         parse_num(found_easting_raw) as found_easting,
         parse_num(found_northing_raw) as found_northing,
         -- flags -------------------------------------------------------------------
-        parse_bool(map_code(flag_cse_raw, $map_flag)) as flag_cse,
-        parse_bool(map_code(flag_cce_raw, $map_flag)) as flag_cce,
-        parse_bool(map_code(flag_trafficking_raw, $map_flag)) as flag_trafficking,
-        parse_bool(map_code(flag_mental_health_raw, $map_flag)) as flag_mental_health,
-        parse_bool(map_code(flag_suicidal_raw, $map_flag)) as flag_suicidal,
-        parse_bool(map_code(flag_dementia_raw, $map_flag)) as flag_dementia,
-        parse_bool(map_code(flag_learning_disability_raw, $map_flag)) as flag_learning_disability,
-        parse_bool(map_code(looked_after_raw, $map_flag)) as looked_after,
+        read_flag(flag_cse_raw, $map_flag) as flag_cse,
+        read_flag(flag_cce_raw, $map_flag) as flag_cce,
+        read_flag(flag_trafficking_raw, $map_flag) as flag_trafficking,
+        read_flag(flag_mental_health_raw, $map_flag) as flag_mental_health,
+        read_flag(flag_suicidal_raw, $map_flag) as flag_suicidal,
+        read_flag(flag_dementia_raw, $map_flag) as flag_dementia,
+        read_flag(flag_learning_disability_raw, $map_flag) as flag_learning_disability,
+        read_flag(looked_after_raw, $map_flag) as looked_after,
         -- other -------------------------------------------------------------------
         placing_authority_raw as placing_authority,
         responsible_la_raw as responsible_la,
@@ -117,7 +70,7 @@ typed as (
             list_filter(string_split(rhi_themes_raw, ';'), lambda x: trim(x) <> ''),
             lambda x: map_code(trim(x), $map_rhi_themes)
         ) as rhi_theme_list
-    from cleaned c
+    from cleaned_load($datetime_formats, $tz) c
     left join weeded w on w.incident_id = c.incident_id_raw
 ),
 
@@ -147,7 +100,7 @@ checked as (
     select
         d.*,
         list_filter([
-            unread('modified time', modified_raw, parse_ts(modified_raw, $datetime_formats, $tz), 'not a date-time'),
+            modified_reason,
             -- required fields
             case when incident_id is null then 'incident_id: required' end,
             case when was_weeded then 'incident_id: weeded under the retention policy; not loaded again' end,
@@ -209,51 +162,32 @@ checked as (
           || coordinate_reasons('found', found_easting_raw, found_northing_raw, found_easting, found_northing),
         lambda x: x is not null) as reasons
     from derived d
-)
+),
 
-select
-    __file, __row, __seq,
-    incident_id as record_key,
-    -- the version's time: the row's modified column, else when the extract was taken
-    coalesce(parse_ts(modified_raw, $datetime_formats, $tz), __extracted_at) as version_at,
-    reasons,
-    not was_weeded as keep_raw,  -- a weeded episode's row is not kept again, even in quarantine
-    md5(concat_ws(chr(31),
-        coalesce(incident_id_raw, chr(0)), coalesce(person_id_raw, chr(0)),
-        coalesce(reported_at_raw, chr(0)), coalesce(last_seen_at_raw, chr(0)),
-        coalesce(found_at_raw, chr(0)), coalesce(date_of_birth_raw, chr(0)),
-        coalesce(age_raw, chr(0)), coalesce(gender_raw, chr(0)),
-        coalesce(ethnicity_raw, chr(0)), coalesce(risk_raw, chr(0)),
-        coalesce(risk_highest_raw, chr(0)), coalesce(missing_from_type_raw, chr(0)),
-        coalesce(missing_from_address_raw, chr(0)), coalesce(missing_from_postcode_raw, chr(0)),
-        coalesce(missing_from_easting_raw, chr(0)), coalesce(missing_from_northing_raw, chr(0)),
-        coalesce(found_address_raw, chr(0)), coalesce(found_postcode_raw, chr(0)),
-        coalesce(found_easting_raw, chr(0)), coalesce(found_northing_raw, chr(0)),
-        coalesce(found_by_raw, chr(0)), coalesce(outcome_raw, chr(0)),
-        coalesce(flag_cse_raw, chr(0)), coalesce(flag_cce_raw, chr(0)),
-        coalesce(flag_trafficking_raw, chr(0)), coalesce(flag_mental_health_raw, chr(0)),
-        coalesce(flag_suicidal_raw, chr(0)), coalesce(flag_dementia_raw, chr(0)),
-        coalesce(flag_learning_disability_raw, chr(0)), coalesce(looked_after_raw, chr(0)),
-        coalesce(placing_authority_raw, chr(0)), coalesce(responsible_la_raw, chr(0)),
-        coalesce(return_interview_offered_at_raw, chr(0)), coalesce(return_interview_done_at_raw, chr(0)),
-        coalesce(calls_raw, chr(0)), coalesce(site_ref_raw, chr(0)), coalesce(reason_raw, chr(0)),
-        rhi_themes_raw  -- skipped when empty, so rows without themes keep their fingerprint
-    )) as fingerprint,
-    md5(to_json(struct_pack(
+kept as (
+    select
+        __file, __row, __seq,
+        incident_id as record_key,
+        version_at,
+        reasons,
+        not was_weeded as keep_raw,  -- a weeded episode's row is not kept again, even in quarantine
+        fingerprint,
+        -- typed canonical values (person_key is added at merge)
         incident_id, person_id, reported_at, last_seen_at, found_at, date_of_birth, age_at_report,
         gender, ethnicity, risk, risk_highest, missing_from_type,
         missing_from_address, missing_from_postcode, missing_from_easting, missing_from_northing,
         found_address, found_postcode, found_easting, found_northing, found_by, outcome,
         flag_cse, flag_cce, flag_trafficking, flag_mental_health, flag_suicidal, flag_dementia,
         flag_learning_disability, looked_after, placing_authority, responsible_la,
-        return_interview_offered_at, return_interview_done_at, calls, site_ref, reason
-    ))::varchar || coalesce(chr(31) || rhi_themes, '')) as record_hash,  -- unchanged without themes
-    -- typed canonical values (person_key is added at merge)
-    incident_id, person_id, reported_at, last_seen_at, found_at, date_of_birth, age_at_report,
-    gender, ethnicity, risk, risk_highest, missing_from_type,
-    missing_from_address, missing_from_postcode, missing_from_easting, missing_from_northing,
-    found_address, found_postcode, found_easting, found_northing, found_by, outcome,
-    flag_cse, flag_cce, flag_trafficking, flag_mental_health, flag_suicidal, flag_dementia,
-    flag_learning_disability, looked_after, placing_authority, responsible_la,
-    return_interview_offered_at, return_interview_done_at, calls, site_ref, reason, rhi_themes
-from checked;
+        return_interview_offered_at, return_interview_done_at, calls, site_ref, reason, rhi_themes
+    from checked
+)
+
+select
+    *,
+    -- of the typed values (every column of kept after fingerprint), rhi_themes apart so that a row
+    -- without themes keeps its hash
+    md5(to_json(struct_pack(*COLUMNS(* exclude (__file, __row, __seq, record_key, version_at, reasons, keep_raw,
+                                                fingerprint, rhi_themes))))::varchar
+        || coalesce(chr(31) || rhi_themes, '')) as record_hash
+from kept;

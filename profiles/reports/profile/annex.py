@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,13 @@ from profiles.reports.render import Renderer, report_for
 DEFINITIONS_SHEET = "definitions"
 #: Columns of codes that the PDF shows in words (the workbook keeps the codes, as the CSVs do).
 WORDED_COLUMNS = frozenset({"plan_status", "highest_risk", "risk", "missing_from_type", "place_kind", "site_type"})
+#: How the PDF shows a column, in whichever list it stands (other counts and measures by their type).
+COLUMN_FORMATS: dict[str, ColumnFormat] = {
+    "reported_at": "datetime", "notify_due_at": "datetime", "last_absence_at": "datetime",
+    "first_report_at": "date", "last_report_at": "date", "last_found_at": "date", "first_flagged_at": "date",
+    "last_flagged_at": "date", "distance_m": "number", "hours_since_report": "number", "hours_missing": "number",
+    "reported_share": "percent",
+}
 
 
 @dataclass(frozen=True)
@@ -58,9 +65,8 @@ class ListSpec:
     title: str
     definition: str
     source: Callable[[PeopleProfile], pd.DataFrame]
-    #: Columns the PDF shows (the sheet has them all), with their formats.
+    #: Columns the PDF shows (the sheet has them all), formatted by COLUMN_FORMATS.
     pdf_columns: tuple[str, ...]
-    formats: dict[str, ColumnFormat] = field(default_factory=dict)
     #: The analyst command that writes the same list as CSV.
     command: str = ""
 
@@ -73,77 +79,65 @@ def _specs(settings: Settings) -> tuple[ListSpec, ...]:
                  "day; most reports first.",
                  attrgetter("repeats"),
                  ("person_id", "reports_in_window", "first_report_at", "last_report_at", "looked_after",
-                  "highest_risk", "flags"),
-                 {"first_report_at": "date", "last_report_at": "date"}, "misper repeats"),
+                  "highest_risk", "flags"), "misper repeats"),
         ListSpec("referrals", "Referrals to social care due",
                  "People whose report in the month crossed the repeat threshold, or whose first report was high "
                  "risk or flagged for exploitation; the earliest such report.",
                  attrgetter("referrals"),
                  ("person_id", "reasons", "incident_id", "reported_at", "highest_risk", "flags", "looked_after",
-                  "responsible_la"),
-                 {"reported_at": "datetime"}, "misper referrals"),
+                  "responsible_la"), "misper referrals"),
         ListSpec("trigger_plans", "Trigger plans due or to review",
                  f"People reported in the month who are repeat missing or were reported in the "
                  f"{rule.trigger_plan_lookback_days} days before: new (a plan is due) or review.",
                  attrgetter("trigger_plans.persons"),
                  ("person_id", "plan_status", "reasons", "reports_in_period", "last_report_at", "highest_risk",
-                  "usual_days", "usual_hours"),
-                 {"last_report_at": "date"}, "misper trigger-plans"),
+                  "usual_days", "usual_hours"), "misper trigger-plans"),
         ListSpec("where_to_look_first", "Where to look first (people with a trigger plan)",
                  "For each person of the trigger-plan list, the places they were found before, most often first, "
                  "with the median distance and direction from where they went missing.",
                  attrgetter("trigger_plans.pack.places"),
                  ("person_id", "rank", "place", "place_kind", "times_found", "last_found_at", "distance_m",
-                  "direction"),
-                 {"last_found_at": "date", "distance_m": "number"}, "misper trigger-plans"),
+                  "direction"), "misper trigger-plans"),
         ListSpec("intelligence_due", "Intelligence reports due",
                  "People flagged in the month for " + ", ".join(safe.intelligence_flags)
                  + ": an intelligence report is due.",
                  attrgetter("oversight.intelligence_due"),
                  ("person_id", "flagged_episodes", "flags", "first_flagged_at", "last_flagged_at", "highest_risk",
-                  "looked_after", "is_repeat"),
-                 {"first_flagged_at": "date", "last_flagged_at": "date"}, "misper oversight"),
+                  "looked_after", "is_repeat"), "misper oversight"),
         ListSpec("open_episodes", "Still missing at the end of the month",
                  "Episodes open at the end of the month's last day, highest risk first, with the hours since the "
                  f"report (over {safe.ukmpu_notify_hours} hours: to notify the UK Missing Persons Unit).",
                  attrgetter("oversight.open_episodes"),
                  ("person_id", "incident_id", "reported_at", "hours_since_report", "highest_risk", "age_at_report",
-                  "looked_after", "responsible_la"),
-                 {"reported_at": "datetime", "hours_since_report": "number"}, "misper oversight"),
+                  "looked_after", "responsible_la"), "misper oversight"),
         ListSpec("ukmpu_notifications", "Notifications to the UK Missing Persons Unit due",
                  f"Episodes missing over {safe.ukmpu_notify_hours} hours whose notification fell due in the month.",
                  attrgetter("oversight.ukmpu_notifications"),
                  ("person_id", "incident_id", "reported_at", "notify_due_at", "still_missing", "hours_missing",
-                  "risk", "age_at_report"),
-                 {"reported_at": "datetime", "notify_due_at": "datetime", "hours_missing": "number"},
-                 "misper oversight"),
+                  "risk", "age_at_report"), "misper oversight"),
         ListSpec("cross_border", "People crossing a boundary",
                  "People whose episodes in the month crossed a local authority or force boundary, or touched another "
                  "force's area (the forces to notify).",
                  attrgetter("cross_border.persons"),
                  ("person_id", "episodes", "episodes_crossing_la", "episodes_crossing_pfa", "other_forces",
-                  "looked_after", "any_child", "last_report_at"),
-                 {"last_report_at": "date"}, "misper cross-border"),
+                  "looked_after", "any_child", "last_report_at"), "misper cross-border"),
         ListSpec("out_of_area", "Looked-after children placed out of area and missing",
                  "Episodes in the month of looked-after children placed by another authority: the placing and the "
                  "host authority are both to be told.",
                  attrgetter("cross_border.out_of_area"),
                  ("person_id", "incident_id", "reported_at", "placing_authority", "host_authority",
-                  "missing_from_type", "age_at_report", "is_repeat"),
-                 {"reported_at": "datetime"}, "misper cross-border"),
+                  "missing_from_type", "age_at_report", "is_repeat"), "misper cross-border"),
         ListSpec("absences_by_person", "Unauthorised absences from care, by person",
                  "Absences care providers shared for the month beside the police reports: absences reported to "
                  "police and not, per person.",
                  attrgetter("absences.by_person"),
                  ("person_id", "absences", "reported_to_police", "not_reported", "police_episodes",
-                  "total_occasions", "homes", "last_absence_at"),
-                 {"last_absence_at": "datetime"}, "misper absences"),
+                  "total_occasions", "homes", "last_absence_at"), "misper absences"),
         ListSpec("absences_by_home", "Unauthorised absences from care, by home",
                  "The same absences per home (homes named: police only).",
                  attrgetter("absences.by_home"),
                  ("site_ref", "site_name", "site_type", "absences", "individuals", "reported_to_police",
-                  "not_reported", "reported_share"),
-                 {"reported_share": "percent"}, "misper absences"),
+                  "not_reported", "reported_share"), "misper absences"),
     )
 
 
@@ -227,7 +221,8 @@ def annex_report(annex: PoliceAnnex, settings: Settings, run_date: date) -> Repo
         shown = frame.loc[:, columns].head(limit)
         shown = shown.assign(**{c: [words(v) for v in shown[c]] for c in columns if c in WORDED_COLUMNS})
         table = Table(id=f"annex_{spec.id}", caption=f"{spec.title}: {len(frame):,}", data=shown,
-                      formats={**_number_formats(shown), **spec.formats}, labels=_labels(columns), notes=tuple(notes))
+                      formats={**_number_formats(shown), **{c: COLUMN_FORMATS[c] for c in columns if c in COLUMN_FORMATS}},
+                      labels=_labels(columns), notes=tuple(notes))
         sections.append(Section(id=spec.id, title=spec.title, tables=(table,)))
     return report_for(
         settings, audience="police", kind="police_annex", title="Police annex: people lists",
