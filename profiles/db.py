@@ -75,12 +75,12 @@ MARTS: tuple[str, ...] = (
 )
 
 
-#: Caches of a mart for one report run: (table in ``RUN_CACHE``, the file that reads it).
-#: The cache is a copy of the mart's output (``cached_mart``); while the table exists, the
-#: file replaces the mart's macro by one that reads it.
 #: The database in memory, attached for a process's report runs, that holds the caches: every
 #: connection of the process sees it (a temporary table is its own connection's only).
 RUN_CACHE = "misper_run"
+#: Caches of a mart for one report run: (table in ``RUN_CACHE``, the file that reads it).
+#: The cache is a copy of the mart's output (``cached_mart``); while the table exists, the
+#: file replaces the mart's macro by one that reads it.
 MART_CACHES: tuple[tuple[str, str], ...] = (
     ("episode_facts_cache", "marts/episode_facts_cached.sql"),
     ("repeat_counts_cache", "marts/episode_repeats_cached.sql"),
@@ -263,8 +263,9 @@ def _start_session(con: duckdb.DuckDBPyConnection) -> None:
 def side_connection(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A second connection to ``con``'s database for a second thread (a DuckDB connection
     serves one thread at a time), with ``connect``'s session: London time, the macros and
-    the marts. It sees the database, not ``con``'s temporary tables (a mart's cache).
-    Closed when the block ends."""
+    the marts. It sees the database and ``RUN_CACHE`` (a mart's cache, once it calls
+    ``install_marts`` after the cache is taken), not ``con``'s temporary tables. Closed when
+    the block ends."""
     side = con.cursor()
     try:
         _start_session(side)
@@ -437,10 +438,12 @@ def query_long_df(
     Where a column would come out otherwise (another type, a null in an integer or a
     boolean) or there is no row, it is ``query_df``'s own frame."""
     relation = con.sql(read_sql(name), params=dict(params) if params else None)
+    kinds = [str(kind) for kind in relation.types]  # known before the query runs
+    if not all(kind in _SAME_THROUGH_ARROW or kind in _SAME_WITHOUT_NULLS for kind in kinds):
+        return query_df(con, name, params)
     table = relation.to_arrow_table()
     same = table.num_rows > 0 and all(
-        str(kind) in _SAME_THROUGH_ARROW or (str(kind) in _SAME_WITHOUT_NULLS and column.null_count == 0)
-        for kind, column in zip(relation.types, table.columns))
+        kind in _SAME_THROUGH_ARROW or column.null_count == 0 for kind, column in zip(kinds, table.columns))
     return table.to_pandas() if same else query_df(con, name, params)
 
 

@@ -21,11 +21,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from profiles.config import PROJECT_ROOT
 from profiles.errors import MisperError
 from profiles.files import write_bytes
 
-#: The folder the package's files are imported from (the second process imports the same).
-_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 _LENGTH = 8
 
 
@@ -59,7 +58,8 @@ class PdfMaker:
         self.base_url = base_url
 
     def __enter__(self) -> "PdfMaker":
-        paths = os.pathsep.join(p for p in (str(_PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")) if p)
+        # the second process imports the package from where this one did
+        paths = os.pathsep.join(p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if p)
         self._process = subprocess.Popen(
             [sys.executable, "-m", "profiles.reports.pdf", str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": paths})

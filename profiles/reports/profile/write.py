@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import partial
 from datetime import date
 from pathlib import Path
 
@@ -56,9 +57,9 @@ def _write_profile_files(report: Report, data: ProfileData, out_dir: Path, setti
     html_path = out_dir / "problem_profile.html"
     html = renderer.write_html(report, html_path)
     pdf_path = out_dir / "problem_profile.pdf"
-    # the PDF is the checked HTML's: begun now, kept only if the checks below pass
-    finish_pdf = (pdfs.start(html, pdf_path) if pdfs is not None
-                  else lambda: renderer.write_pdf(html, pdf_path)) if pdf else None
+    finish_pdf = None
+    if pdf:  # the PDF is the checked HTML's: begun now, kept only if the checks below pass
+        finish_pdf = pdfs.start(html, pdf_path) if pdfs is not None else partial(renderer.write_pdf, html, pdf_path)
     summary_path = out_dir / "summary.html"
     renderer.write_html(report, summary_path, template="summary.html.j2")
     tables_dir = out_dir / "tables"
