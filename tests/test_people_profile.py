@@ -1,5 +1,6 @@
 """The profile's people section in one call: every measure for the month and its headline figures."""
 
+from profiles.analysis import people
 from profiles.analysis.people_profile import people_profile
 from profiles.periods import Month
 from tests.factories import add_episodes
@@ -47,8 +48,6 @@ COLUMNS = {
     "referrals": "person_key reason_codes reasons incident_id reported_at reports_in_window highest_risk flags looked_after age_at_report is_child responsible_la",
     "trigger_plans.persons": "person_key plan_status reasons first_qualifying_incident_id first_qualifying_at reports_in_period qualifying_reports last_report_at max_reports_in_window reports_in_lookback highest_risk flags looked_after any_child usual_days usual_hours",
     "trigger_plans.pack.places": "person_key rank place place_kind site_type times_found share_of_finds last_found_at easting northing distance_m direction",
-    "trigger_plans.pack.times": "person_key day_number day_of_week hour_band episodes",
-    "rfg": "person_key last_report_at days_since_last recency frequency gravity score rank",
     "cross_border.persons": "person_key episodes episodes_crossing_la episodes_crossing_pfa lad_codes force_areas spans_la spans_pfa other_forces authorities_recorded is_repeat looked_after any_child last_report_at",
     "cross_border.out_of_area": "incident_id person_key reported_at found_at placing_authority host_lad_code host_authority responsible_la missing_from_type age_at_report is_repeat reports_in_window",
     "return_interviews": "responsible_la returns offered offered_within_limit done done_within_limit offered_within_limit_rate done_within_limit_rate",
@@ -67,8 +66,6 @@ def test_people_outputs_keep_their_names_and_carry_no_raw_identity(con, settings
         "referrals": profile.referrals,
         "trigger_plans.persons": profile.trigger_plans.persons,
         "trigger_plans.pack.places": profile.trigger_plans.pack.places,
-        "trigger_plans.pack.times": profile.trigger_plans.pack.times,
-        "rfg": profile.rfg,
         "cross_border.persons": profile.cross_border.persons,
         "cross_border.out_of_area": profile.cross_border.out_of_area,
         "return_interviews": profile.return_interviews,
@@ -81,3 +78,25 @@ def test_people_outputs_keep_their_names_and_carry_no_raw_identity(con, settings
     assert {name: " ".join(frame.columns) for name, frame in frames.items()} == COLUMNS
     for frame in frames.values():
         assert not {"person_id", "date_of_birth", "reason"} & set(frame.columns)
+
+
+def test_the_profile_measures_only_the_pack_parts_the_police_annex_shows(con, settings):
+    """The annex shows the places and the usual days and hours; the time pattern is the analyst
+    command's (misper trigger-plans). Without the annex, no part of the pack is measured, and
+    every figure is the same."""
+    add_episodes(con, [dict(incident_id=f"R{i}", person="REPEAT", reported_at=f"2024-03-{i + 1:02d} 20:00",
+                            found_at=f"2024-03-{i + 1:02d} 23:00", found_postcode="BL1 1AA", age=15)
+                           for i in range(4)])
+    full = people_profile(con, settings, Month.of(2024, 3))
+    pack = full.trigger_plans.pack
+    assert pack.places["person_key"].tolist() == ["REPEAT"] and pack.usual["person_key"].tolist() == ["REPEAT"]
+    assert pack.times is None
+    # the list and the places are the analyst command's (misper trigger-plans: every part)
+    analyst = people.trigger_plans(con, settings, Month.of(2024, 3))
+    assert full.trigger_plans.persons.equals(analyst.persons)
+    assert pack.places.equals(analyst.pack.places) and analyst.pack.times is not None
+
+    lean = people_profile(con, settings, Month.of(2024, 3), police_annex=False)
+    assert (lean.trigger_plans.pack.places, lean.trigger_plans.pack.times, lean.trigger_plans.pack.usual) == (None,) * 3
+    assert lean.figures == full.figures
+    assert lean.trigger_plans.persons.equals(full.trigger_plans.persons.drop(columns=["usual_days", "usual_hours"]))

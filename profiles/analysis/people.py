@@ -130,11 +130,18 @@ class WhereToLookFirst:
     (``person_key, day_number, day_of_week, hour_band, episodes``).
     ``usual``: one row per person (``person_key, usual_days, usual_hours``), e.g.
     ``"Fri (4), Sat (3)"`` and ``"21:00-23:59 (5), 18:00-20:59 (2)"``.
+    A part left out of ``where_to_look_first``'s ``parts`` is None.
     """
 
-    places: pd.DataFrame
-    times: pd.DataFrame
-    usual: pd.DataFrame
+    places: pd.DataFrame | None
+    times: pd.DataFrame | None
+    usual: pd.DataFrame | None
+
+
+#: The parts of the "where to look first" pack, each one query (``WhereToLookFirst``).
+PACK_PARTS: tuple[str, ...] = ("places", "times", "usual")
+_PACK_SQL = {"places": "reports/people_found_places.sql", "times": "reports/people_time_pattern.sql",
+             "usual": "reports/people_usual_times.sql"}
 
 
 def where_to_look_first(
@@ -142,15 +149,15 @@ def where_to_look_first(
     settings: Settings,
     person_keys: Iterable[str],
     up_to: datetime,
+    parts: Iterable[str] = PACK_PARTS,
 ) -> WhereToLookFirst:
     """The "where to look first" pack for ``person_keys`` from their episodes before ``up_to``
-    (found before it for places; reported before it for days and hours)."""
+    (found before it for places; reported before it for days and hours): the ``parts`` asked
+    for (``PACK_PARTS``), the others None."""
+    parts = check_codes("where_to_look_first parts", parts, PACK_PARTS)
     params = {"person_keys": list(person_keys), "up_to": up_to}
-    return WhereToLookFirst(
-        places=people_query(con, "reports/people_found_places.sql", params),
-        times=people_query(con, "reports/people_time_pattern.sql", params),
-        usual=people_query(con, "reports/people_usual_times.sql", params),
-    )
+    return WhereToLookFirst(**{part: people_query(con, _PACK_SQL[part], params) if part in parts else None
+                               for part in PACK_PARTS})
 
 
 @dataclass(frozen=True)
@@ -161,7 +168,9 @@ class TriggerPlans:
     pack: WhereToLookFirst
 
 
-def trigger_plans(con: duckdb.DuckDBPyConnection, settings: Settings, period: Period) -> TriggerPlans:
+def trigger_plans(
+    con: duckdb.DuckDBPyConnection, settings: Settings, period: Period, *, pack: Iterable[str] = PACK_PARTS
+) -> TriggerPlans:
     """Persons likely to go missing again whose trigger plan is due or needs review.
 
     A report in the period qualifies when it is a repeat, or the person's previous report
@@ -176,15 +185,18 @@ def trigger_plans(con: duckdb.DuckDBPyConnection, settings: Settings, period: Pe
     ``last_report_at``, ``max_reports_in_window``, ``reports_in_lookback`` (reports in the
     lookback days up to the period end), ``highest_risk``, ``flags``, ``looked_after``,
     ``any_child``, ``usual_days``, ``usual_hours``. New plans first, then most reports.
-    The pack covers every listed person, from their whole history up to the period end.
+    The pack covers every listed person, from their whole history up to the period end: the
+    parts named in ``pack`` (``PACK_PARTS``); without ``usual``, the list has no
+    ``usual_days`` and ``usual_hours``.
     """
     lookback = settings.repeat.trigger_plan_lookback_days
     if lookback < 1:
         raise ConfigError(f"repeat.trigger_plan_lookback_days must be at least 1 (got {lookback})")
     params = {**period.params(), **repeat_params(settings), "lookback_days": lookback}
     persons = people_query(con, "reports/people_trigger_plans.sql", params)
-    pack = where_to_look_first(con, settings, persons["person_key"].tolist(), period.end)
-    persons = persons.merge(pack.usual, on="person_key", how="left")
+    pack = where_to_look_first(con, settings, persons["person_key"].tolist(), period.end, pack)
+    if pack.usual is not None:
+        persons = persons.merge(pack.usual, on="person_key", how="left")
     return TriggerPlans(persons=persons, pack=pack)
 
 
@@ -223,6 +235,7 @@ def rfg_scores(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date) 
 
 __all__ = [
     "FLAG_CODES",
+    "PACK_PARTS",
     "TriggerPlans",
     "WhereToLookFirst",
     "episode_repeats",

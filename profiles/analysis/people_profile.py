@@ -1,7 +1,7 @@
 """Everything the monthly problem profile needs about people, in one call.
 
-``people_profile(con, settings, month)`` runs every people measure for the month and
-returns them with a few headline figures for the key findings. All frames are keyed by
+``people_profile(con, settings, month)`` runs every people measure the profile shows for the
+month and returns them with a few headline figures for the key findings. All frames are keyed by
 ``person_key`` (pseudonymised) or by authority or home; the report layer decides what each
 audience sees (repeat individuals, packs, oversight lists and named homes are police only).
 """
@@ -25,7 +25,8 @@ class PeopleProfile:
 
     ``repeats``: :func:`people.repeat_list` as of the month's last day;
     ``referrals``: :func:`people.referral_list`; ``trigger_plans``:
-    :func:`people.trigger_plans`; ``rfg``: :func:`people.rfg_scores` as of the last day;
+    :func:`people.trigger_plans`, with the pack's places and usual days and hours (what the
+    police annex shows);
     ``cross_border``, ``return_interviews``, ``oversight`` (as of the month end) and
     ``absences`` from :mod:`people_safeguarding`. ``figures``: headline numbers (see
     :func:`people_profile`).
@@ -35,7 +36,6 @@ class PeopleProfile:
     repeats: pd.DataFrame
     referrals: pd.DataFrame
     trigger_plans: people.TriggerPlans
-    rfg: pd.DataFrame
     cross_border: people_safeguarding.CrossBorder
     return_interviews: pd.DataFrame
     oversight: people_safeguarding.Oversight
@@ -50,9 +50,13 @@ def _count(frame: pd.DataFrame, column: str | None = None) -> int:
 
 
 def people_profile(
-    con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, as_of: datetime | None = None
+    con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, as_of: datetime | None = None,
+    *, police_annex: bool = True,
 ) -> PeopleProfile:
-    """All people measures for ``month``; oversight as of ``as_of`` (default: month end).
+    """The people measures of the profile for ``month``; oversight as of ``as_of`` (default:
+    month end). ``police_annex=False`` leaves out what only the police annex shows: the
+    trigger plans' "where to look first" pack (none of its parts: ``usual_days`` and
+    ``usual_hours`` are not in the list either).
 
     ``figures``: ``repeat_people``, ``repeat_children``, ``repeat_looked_after`` (as of the
     last day), ``referrals``, ``trigger_plans_new``, ``trigger_plans_review``,
@@ -63,7 +67,7 @@ def people_profile(
     """
     repeats = people.repeat_list(con, settings, month.last_day)
     referrals = people.referral_list(con, settings, month)
-    plans = people.trigger_plans(con, settings, month)
+    plans = people.trigger_plans(con, settings, month, pack=("places", "usual") if police_annex else ())
     cross = people_safeguarding.cross_border(con, settings, month)
     rhi = people_safeguarding.return_interviews(con, settings, month)
     lists = people_safeguarding.oversight(con, settings, month, as_of)
@@ -94,7 +98,6 @@ def people_profile(
         repeats=repeats,
         referrals=referrals,
         trigger_plans=plans,
-        rfg=people.rfg_scores(con, settings, month.last_day),
         cross_border=cross,
         return_interviews=rhi,
         oversight=lists,

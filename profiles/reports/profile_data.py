@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import duckdb
@@ -22,7 +22,7 @@ from profiles import db
 from profiles.analysis import clusters as clusters_mod
 from profiles.analysis import demand, found, headline, hotspots, measures, places, quality
 from profiles.analysis.interventions import CAVEAT, intervention_impact, read_interventions
-from profiles.analysis.people_common import cached_repeat_counts, identify
+from profiles.analysis.people_common import cached_repeat_counts
 from profiles.analysis.people_profile import PeopleProfile, people_profile
 from profiles.analysis.places_common import area_names, attribution_lines, table_exists
 from profiles.config import Settings
@@ -63,7 +63,6 @@ class ProfileData:
     directions: pd.DataFrame
     # people
     people: PeopleProfile
-    identities: dict[str, str]
     # issue 11 measures: the contract tables (police view), the top 20's looked-after share,
     # the force's rate beside the national benchmark
     measures: dict[str, pd.DataFrame]
@@ -129,30 +128,36 @@ _MONTH_MEASURES: dict[str, Callable[[duckdb.DuckDBPyConnection, Settings, Month]
 }
 
 
-def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month) -> ProfileData:
-    """Run every measure the profile shows for ``month`` (the facts and the repeat counts taken once)."""
+def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, *, police_annex: bool = True) -> ProfileData:
+    """Run every measure the profile shows for ``month`` (the facts and the repeat counts taken
+    once). ``police_annex=False`` (no police folder is written) leaves out what only the
+    police annex shows (``people_profile``)."""
     register = None  # read first: a mistake in the board's register stops the run before any work
     if settings.reports.recommendations_file is not None:
         register = load_register(settings.resolve(settings.reports.recommendations_file))
     places_window = month.trailing(settings.sites.ranking_months)
     # Two connections in two threads keep both cores busy (DuckDB lets go of the interpreter
     # while it works): the second measures the places, which need no cached mart, while the
-    # first takes the caches; then the second measures the people from the caches while the
-    # first measures the rest.
+    # first takes the caches; then each takes the next measure left (``_Measures``) until
+    # none is, so that neither waits for the other.
     caches = _Caches()
+    todo = _Measures(_measure_jobs(settings, month, register, places_window, police_annex))
     with db.side_connection(con) as side, ThreadPoolExecutor(1, thread_name_prefix="places") as pool:
-        beside = pool.submit(_places_then_people, side, settings, month, places_window, caches)
+        beside = pool.submit(_places_then_measures, side, settings, month, places_window, caches, todo)
         try:
             with db.cached_facts(con), cached_repeat_counts(con, settings):
                 caches.taken = True
                 caches.done.set()
-                data = _measures(con, settings, month, register, places_window)
-                where, people = beside.result()  # before the caches go
+                try:
+                    todo.run(con)
+                finally:
+                    todo.stop()  # on a failure, the second thread takes nothing more ...
+                    wait([beside])  # ... and has ended before the caches go
+                where = beside.result()
         finally:
             caches.done.set()  # never leave the second thread waiting
     return ProfileData(
-        **data,
-        **_people_fields(con, people),
+        **todo.results,
         lads=where.lads,
         wards=where.wards,
         ward_hotspots=where.ward_hotspots,
@@ -172,27 +177,43 @@ class _Caches:
     taken: bool = False
 
 
-def _places_then_people(side: duckdb.DuckDBPyConnection, settings: Settings, month: Month, window: Period,
-                        caches: _Caches) -> tuple["_Places", PeopleProfile | None]:
+class _Measures:
+    """Measures of ``ProfileData`` for two connections to take in turn: each job (a function
+    of a connection) gives one or more fields; the longest are first in the list."""
+
+    def __init__(self, jobs: list[Callable[[duckdb.DuckDBPyConnection], dict]]):
+        self._jobs = list(reversed(jobs))
+        self._lock = threading.Lock()
+        self.results: dict = {}
+
+    def _next(self) -> Callable[[duckdb.DuckDBPyConnection], dict] | None:
+        with self._lock:
+            return self._jobs.pop() if self._jobs else None
+
+    def run(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Take jobs until none is left (or ``stop``); a job's error ends the run and is raised."""
+        try:
+            while (job := self._next()) is not None:
+                fields = job(con)
+                with self._lock:
+                    self.results.update(fields)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        with self._lock:
+            self._jobs.clear()
+
+
+def _places_then_measures(side: duckdb.DuckDBPyConnection, settings: Settings, month: Month, window: Period,
+                          caches: _Caches, todo: _Measures) -> "_Places":
     where = _places(side, settings, month, window)
     caches.done.wait()
-    if not caches.taken:  # the run failed: nothing more is asked for
-        return where, None
-    db.install_marts(side)  # now reading the caches the first connection took
-    return where, people_profile(side, settings, month)
-
-
-def _people_fields(con: duckdb.DuckDBPyConnection, people: PeopleProfile) -> dict:
-    """``people`` and the references of the people it lists (``identities``)."""
-    keys = sorted(
-        set(people.repeats["person_key"]) | set(people.referrals["person_key"])
-        | set(people.trigger_plans.persons["person_key"]) | set(people.oversight.intelligence_due["person_key"])
-    )
-    identities = {}
-    if keys:
-        ids = identify(con, pd.DataFrame({"person_key": keys}))
-        identities = dict(zip(keys, ids["person_id"]))
-    return {"people": people, "identities": identities}
+    if caches.taken:  # else the run failed: nothing more is asked for
+        db.install_marts(side)  # now reading the caches the first connection took
+        todo.run(side)
+    return where
 
 
 @dataclass(frozen=True)
@@ -225,44 +246,55 @@ def _places(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, wi
     )
 
 
-def _measures(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, register: Register | None,
-              places_window: Period) -> dict:
-    """Every field of ``ProfileData`` but ``_Places``'s and the people's."""
+def _measure_jobs(settings: Settings, month: Month, register: Register | None, places_window: Period,
+                  police_annex: bool) -> list[Callable[[duckdb.DuckDBPyConnection], dict]]:
+    """Every field of ``ProfileData`` but ``_Places``'s, as jobs for ``_Measures`` (the
+    longest first: the people, the care homes, the journeys, the sites ...)."""
     pattern_window = month.trailing(settings.demand.pattern_months)
-    sites = places.site_ranking(con, settings, month, months=settings.sites.ranking_months)
-    care, care_monthly = care_home_summary(con, settings, month)
-    interventions = None
-    if settings.reports.interventions_file is not None:
+
+    def people(con):
+        return {"people": people_profile(con, settings, month, police_annex=police_annex)}
+
+    def care_homes(con):
+        care, care_monthly = care_home_summary(con, settings, month)
+        return {"care_homes": care, "care_homes_monthly": care_monthly}
+
+    def journeys(con):
+        journeys = found.found_journeys(con, settings, month)  # read once for the rings and the directions
+        return {"rings": found.distance_rings(journeys), "directions": found.directions(journeys)}
+
+    def tables(con):
+        tables = measures.all_measures(con, month=month, settings=settings)
+        return {"measures": tables, "force_rate": measures.force_rate(tables["rates_by_la"], settings=settings)}
+
+    def interventions(con):
+        if settings.reports.interventions_file is None:
+            return {"interventions": None}
         path = settings.resolve(settings.reports.interventions_file)
-        impact = intervention_impact(con, settings, month, read_interventions(path), audience="police")
-        interventions = impact.table
-    tables = measures.all_measures(con, month=month, settings=settings)
-    journeys = found.found_journeys(con, settings, month)  # read once for the rings and the directions
-    return dict(
-        **{name: measure(con, settings, month) for name, measure in _MONTH_MEASURES.items()},
-        month=month,
-        rings=found.distance_rings(journeys),
-        directions=found.directions(journeys),
-        measures=tables,
-        top_people=measures.top_people_looked_after(con, month=month, settings=settings),
-        force_rate=measures.force_rate(tables["rates_by_la"], settings=settings),
-        settings=settings,
-        places_window=places_window,
-        pattern_window=pattern_window,
-        day_hour=demand.day_hour_pattern(con, settings, pattern_window),
-        sites=sites,
-        sites_12m_incidents=int(demand.monthly_counts(con, places_window)["incidents"].sum()),
-        care_homes=care,
-        care_homes_monthly=care_monthly,
-        interventions=interventions,
-        interventions_caveat=CAVEAT,
-        site_register=_site_register(con),
-        lad_names=area_names(con, "lad"),
-        ward_names=area_names(con, "ward"),
-        attribution=attribution_lines(con),
-        map_attribution=attribution_lines(con, ["boundary"]),
-        register=register,
-    )
+        return {"interventions": intervention_impact(con, settings, month, read_interventions(path), audience="police").table}
+
+    def one(name, measure):
+        return lambda con: {name: measure(con)}
+
+    return [
+        people,
+        care_homes,
+        journeys,
+        one("sites", lambda con: places.site_ranking(con, settings, month, months=settings.sites.ranking_months)),
+        tables,
+        *(one(name, lambda con, m=measure: m(con, settings, month)) for name, measure in _MONTH_MEASURES.items()),
+        one("top_people", lambda con: measures.top_people_looked_after(con, month=month, settings=settings)),
+        one("day_hour", lambda con: demand.day_hour_pattern(con, settings, pattern_window)),
+        one("sites_12m_incidents", lambda con: int(demand.monthly_counts(con, places_window)["incidents"].sum())),
+        interventions,
+        one("site_register", _site_register),
+        one("lad_names", lambda con: area_names(con, "lad")),
+        one("ward_names", lambda con: area_names(con, "ward")),
+        one("attribution", attribution_lines),
+        one("map_attribution", lambda con: attribution_lines(con, ["boundary"])),
+        lambda con: dict(month=month, settings=settings, places_window=places_window, pattern_window=pattern_window,
+                         interventions_caveat=CAVEAT, register=register),
+    ]
 
 
 __all__ = ["ProfileData", "gather", "MisperError"]

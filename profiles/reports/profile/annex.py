@@ -157,6 +157,8 @@ class PoliceAnnex:
 def police_annex(con: duckdb.DuckDBPyConnection, settings: Settings, people: PeopleProfile) -> PoliceAnnex:
     """POLICE AUDIENCE ONLY: every person list of ``people`` (measured once for the profile)
     with the force's reference in place of the pseudonym."""
+    if people.trigger_plans.pack.places is None:  # measured without the annex (people_profile)
+        raise ValueError("the police annex needs the people measured with police_annex=True")
     lists = []
     for spec in _specs(settings):
         frame = spec.source(people)
