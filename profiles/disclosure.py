@@ -677,10 +677,19 @@ def sensitive_values_from(
     """Build the check from raw values; short or purely numeric references are skipped
     (they would match ordinary counts), as are phrases under 8 characters and addresses
     that are only a place name."""
-    refs = {str(p) for p in person_ids if p and (len(str(p)) >= 7 or not str(p).isdigit())}
+    # (one Python step per value: a force's history holds hundreds of thousands)
+    refs = set()
+    for p in person_ids:
+        if p:
+            ref = p if type(p) is str else str(p)
+            if len(ref) >= 7 or not ref.isdigit():
+                refs.add(ref)
     dobs = set()
     for d in set(dates_of_birth):  # each date once (a person's is read once per episode)
         if d is None or (isinstance(d, float) and np.isnan(d)) or d is pd.NaT:
+            continue
+        if type(d) is date and d.year >= 1000:  # as strftime gives them, without its cost
+            dobs |= {d.isoformat(), f"{d.day:02d}/{d.month:02d}/{d.year}"}
             continue
         ts = d if isinstance(d, date) else pd.Timestamp(d)
         dobs |= {ts.strftime("%Y-%m-%d"), ts.strftime("%d/%m/%Y")}
@@ -693,8 +702,10 @@ def sensitive_values_from(
         ("a children's home name", home_names),
     ):
         for item in items:
-            if isinstance(item, str) and len(item.strip()) >= 8:
-                phrases[item.strip().casefold()] = kind
+            if isinstance(item, str):
+                text = item.strip()
+                if len(text) >= 8:
+                    phrases[text.casefold()] = kind
     localities: dict[str, str] = {}
     for kind, items in (
         ("the ward of a children's home", home_wards),

@@ -228,19 +228,27 @@ def location_clusters(
     place_tree = cKDTree(places[["easting", "northing"]].to_numpy()) if len(places) else None
 
     modes = {col: _modes(members, col) for col in ("site_id", "lad_code", "ward_code")}
-    # one pass over numpy slices of the members sorted by cluster (stable: each cluster's
-    # points in their order), not a pandas group per cluster: thousands of clusters at a
-    # force's scale cost a second, not a minute
-    # (only the columns the pass reads are reordered: taking every text column costs more)
+    # every cluster at once, over numpy arrays of the members sorted by cluster (stable: each
+    # cluster's points in their order), not a pandas group or a Python step per cluster:
+    # thousands of clusters at a force's scale
     order = np.argsort(members["cluster_id"].to_numpy(), kind="stable")
     ids = members["cluster_id"].to_numpy()[order]
-    cluster_ids, starts = np.unique(ids, return_index=True)
-    bounds = np.append(starts, len(ids))
+    cluster_ids, starts, sizes = np.unique(ids, return_index=True, return_counts=True)
+    which = np.repeat(np.arange(len(cluster_ids)), sizes)  # each sorted member's cluster (0..k-1)
     xy_all = members[["easting", "northing"]].to_numpy()[order]
+    centres = np.add.reduceat(xy_all, starts, axis=0) / sizes[:, None]
+    extents = np.maximum.reduceat(np.sqrt(((xy_all - centres[which]) ** 2).sum(axis=1)), starts)
+    # distinct persons: distinct (cluster, person) pairs, counted per cluster
     person_codes = pd.factorize(members["person_key"])[0][order]
+    known, persons = person_codes >= 0, max(int(person_codes.max()) + 1, 1)
+    pairs = np.unique(which[known].astype(np.int64) * persons + person_codes[known])
+    individuals = np.bincount(pairs // persons, minlength=len(cluster_ids))
     site_codes, site_values = pd.factorize(members["site_id"])
     site_codes = site_codes[order]
-    centres = np.array([xy_all[lo:hi].mean(axis=0) for lo, hi in zip(bounds[:-1], bounds[1:])])
+    main_sites = [modes["site_id"].get(c) for c in cluster_ids]
+    main_codes = np.array([site_values.get_loc(m) if m is not None else -2 for m in main_sites], dtype=np.int64)
+    at_sites = np.add.reduceat((site_codes >= 0).astype(np.int64), starts)
+    at_main = np.add.reduceat((site_codes == main_codes[which]).astype(np.int64), starts)
     near_sites: list[str] = [""] * len(cluster_ids)
     if site_tree is not None:
         k = min(3, len(register))
@@ -256,40 +264,31 @@ def location_clusters(
         pd_dist, pd_idx = place_tree.query(centres)
         place_names = places["name"].tolist()
         near_place = [(place_names[i], round(float(d))) for d, i in zip(pd_dist, pd_idx)]
-    rows = []
-    for j, cluster_id in enumerate(cluster_ids):
-        lo, hi = bounds[j], bounds[j + 1]
-        xy, centre = xy_all[lo:hi], centres[j]
-        extent = float(np.sqrt(((xy - centre) ** 2).sum(axis=1)).max())
-        persons = person_codes[lo:hi]
-        sites_here = site_codes[lo:hi]
-        main_site = modes["site_id"].get(cluster_id)
-        main_code = site_values.get_loc(main_site) if main_site is not None else None
-        place, place_m = near_place[j]
-        lad, ward = modes["lad_code"].get(cluster_id), modes["ward_code"].get(cluster_id)
-        rows.append(
-            {
-                "role": role,
-                "cluster_id": int(cluster_id),
-                "incidents": int(hi - lo),
-                "individuals": int(np.unique(persons[persons >= 0]).size),
-                "centre_easting": round(float(centre[0])),
-                "centre_northing": round(float(centre[1])),
-                "extent_m": round(extent),
-                "lad_code": lad,
-                "lad_name": lad_names.get(lad, lad) if lad else None,
-                "ward_code": ward,
-                "ward_name": ward_names.get(ward, ward) if ward else None,
-                "share_at_known_sites": round(float((sites_here >= 0).mean()), 3),
-                "main_site_id": main_site,
-                "main_site": site_label.get(main_site, main_site) if main_site else None,
-                "main_site_share": round(float((sites_here == main_code).mean()), 3) if main_site else None,
-                "nearest_sites": near_sites[j],
-                "nearest_place": place,
-                "nearest_place_m": place_m,
-            }
-        )
-    summary = pd.DataFrame(rows, columns=list(CLUSTER_COLUMNS))
+    lads = [modes["lad_code"].get(c) for c in cluster_ids]
+    wards = [modes["ward_code"].get(c) for c in cluster_ids]
+    summary = pd.DataFrame(
+        {
+            "role": role,
+            "cluster_id": [int(c) for c in cluster_ids],
+            "incidents": [int(n) for n in sizes],
+            "individuals": [int(n) for n in individuals],
+            "centre_easting": [round(float(e)) for e in centres[:, 0]],
+            "centre_northing": [round(float(n)) for n in centres[:, 1]],
+            "extent_m": [round(float(e)) for e in extents],
+            "lad_code": lads,
+            "lad_name": [lad_names.get(c, c) if c else None for c in lads],
+            "ward_code": wards,
+            "ward_name": [ward_names.get(c, c) if c else None for c in wards],
+            "share_at_known_sites": [round(float(a / n), 3) for a, n in zip(at_sites, sizes)],
+            "main_site_id": main_sites,
+            "main_site": [site_label.get(m, m) if m else None for m in main_sites],
+            "main_site_share": [round(float(a / n), 3) if m else None for a, n, m in zip(at_main, sizes, main_sites)],
+            "nearest_sites": near_sites,
+            "nearest_place": [p for p, _ in near_place],
+            "nearest_place_m": [m for _, m in near_place],
+        },
+        columns=list(CLUSTER_COLUMNS),
+    )
     if audience != "police":
         for col in ("centre_easting", "centre_northing"):
             summary[col] = (summary[col] / COARSE_GRID_M).round().astype(int) * int(COARSE_GRID_M)

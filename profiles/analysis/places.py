@@ -48,8 +48,8 @@ SITE_ATTRIBUTION_KINDS = ("cqc", "user_sites", "codepoint", "boundary")
 def prepare_site_episodes(con: duckdb.DuckDBPyConnection) -> None:
     """Create the ``site_episodes`` view (sql/marts/sites_episodes.sql) on this connection."""
     require_tables(con, "episodes", "episode_locations", "sites")
+    install_marts(con)  # episode_facts(), which the view reads; episode_repeats(): the repeat rule
     run_sql(con, "marts/sites_episodes.sql")
-    install_marts(con)  # episode_repeats(): the people analysis's repeat rule
 
 
 def cost_params(settings: Settings) -> dict[str, list]:

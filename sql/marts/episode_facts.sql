@@ -19,6 +19,7 @@
 --   flag_list, flags           the vulnerability flags set, canonical order (flags joined with ';')
 --   went_missing_at            last_seen_at when recorded, else reported_at
 --   lad_code, lad_name         local authority district of the go-missing point (geocoded), and its name
+--   missing_from_site_id       the site the go-missing point matched (episode_locations.site_id), if any
 --   placing_authority_code, placing_authority_name   the LAD that placing_authority names: its code
 --                              (any case), else its name matched case-insensitively; null when it
 --                              is empty or matches no LAD of the reference boundaries
@@ -26,7 +27,7 @@ create or replace temp macro episode_facts() as table
 with
 
 go_missing as (
-    select incident_id, lad_code
+    select incident_id, lad_code, site_id
     from episode_locations
     where role = 'missing_from'
 ),
@@ -71,6 +72,7 @@ facts as (
         -- places -------------------------------------------------------------------------
         g.lad_code,
         n.lad_name,
+        g.site_id                                           as missing_from_site_id,
         coalesce(pc.lad_code, pn.lad_code)                  as placing_authority_code,
         coalesce(pc.lad_name, pnn.lad_name)                 as placing_authority_name
     from episodes e

@@ -10,7 +10,7 @@ months as (
 ),
 
 counts as (
-    select site_id, cast(date_trunc('month', reported_at) as date) as month, count(*) as incidents
+    select site_id, local_month(reported_at) as month, count(*) as incidents
     from site_episodes
     where reported_at >= $period_start and reported_at < $period_end
     group by all

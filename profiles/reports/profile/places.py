@@ -188,15 +188,14 @@ def found_locations(ctx: Context) -> Section:
 
 def _ward_main_sites(points: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
     """Per ward: the site that more than half of its go-missing points matched (if any), and
-    the ward's local authority (the authority most of its points lie in)."""
-    main: dict[str, str] = {}
-    la: dict[str, str] = {}
+    the ward's local authority (the authority most of its points lie in; a tie: the one
+    met first)."""
     located = points.dropna(subset=["ward_code"])
-    for ward, group in located.groupby("ward_code", sort=True):
-        sites = group["site_id"].dropna().value_counts()
-        if len(sites) and sites.iloc[0] * 2 > len(group):
-            main[ward] = sites.index[0]
-        lads = group["lad_code"].dropna().value_counts()
-        if len(lads):
-            la[ward] = lads.index[0]
+    points_in = located.groupby("ward_code").size()
+    sites = located.dropna(subset=["site_id"]).groupby(["ward_code", "site_id"]).size()
+    over_half = sites[sites.to_numpy() * 2 > points_in.reindex(sites.index.get_level_values(0)).to_numpy()]
+    main = dict(over_half.index.tolist())
+    # in the order each (ward, authority) is first met, so that idxmax keeps the first of a tie
+    lads = located.dropna(subset=["lad_code"]).groupby(["ward_code", "lad_code"], sort=False).size()
+    la = dict(lads.groupby(level=0, sort=False).idxmax().tolist())
     return main, la
