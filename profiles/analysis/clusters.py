@@ -107,11 +107,11 @@ def dbscan_labels(easting: np.ndarray, northing: np.ndarray, *, radius_m: float,
     inverse = np.empty(len(x), dtype=np.int64)
     inverse[by_position] = group
     raw = _weighted_dbscan(unique, np.bincount(group), radius_m=radius_m, min_points=min_points)[inverse]
-    sizes = pd.Series(raw[raw >= 0]).value_counts()
+    found, sizes = np.unique(raw[raw >= 0], return_counts=True)
     # largest first; ties broken by the order DBSCAN found them (deterministic input order)
-    order = sorted(sizes.index, key=lambda k: (-sizes[k], k))
+    order = found[np.lexsort((found, -sizes))]
     renumber = np.zeros(int(raw.max()) + 2, dtype=int)  # DBSCAN's label + 1 -> cluster number (noise -1 -> 0)
-    renumber[np.asarray(order, dtype=int) + 1] = np.arange(1, len(order) + 1)
+    renumber[order + 1] = np.arange(1, len(order) + 1)
     return renumber[raw + 1]
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from datetime import date
@@ -13,11 +11,11 @@ from pathlib import Path
 import duckdb
 
 from profiles.analysis.demand import YearOnYear
-from profiles import db, progress
+from profiles import progress
 from profiles.config import Settings
 from profiles.errors import CheckFailed
 from profiles.periods import Month
-from profiles.disclosure import AUDIENCES, Audience, SensitiveValues, check_files, check_person_refs
+from profiles.disclosure import AUDIENCES, Audience, check_files, check_person_refs
 from profiles.files import write_folder
 from profiles.reports.objects import Report
 from profiles.reports.output import write_manifest, write_table_csv
@@ -44,22 +42,17 @@ def default_out_dir(settings: Settings, month: Month, audience: Audience) -> Pat
 
 def write_profile_files(report: Report, data: ProfileData, out_dir: Path, settings: Settings,
                         con: duckdb.DuckDBPyConnection | None = None, *, pdf: bool = True,
-                        pdfs: PdfMaker | None = None,
-                        leak_values: Callable[[Audience], SensitiveValues] | None = None) -> list[Path]:
+                        pdfs: PdfMaker | None = None) -> list[Path]:
     """Write one audience's folder, published whole (``profiles.files.publishing``): a re-run
     replaces the tables, never mixes two runs; the manifest comes last. With ``pdfs``, the
-    PDF is made in that process while this one checks the files and writes the annex. The
-    files are checked against ``leak_values(audience)`` (``_leak_values``), else against
-    the values read from ``con`` now."""
+    PDF is made in that process while this one checks the files and writes the annex."""
     return write_folder(
-        out_dir, lambda stage: _write_profile_files(report, data, stage, settings, con, pdf=pdf, pdfs=pdfs,
-                                                    leak_values=leak_values),
+        out_dir, lambda stage: _write_profile_files(report, data, stage, settings, con, pdf=pdf, pdfs=pdfs),
         replace=["tables/*.csv"])
 
 
 def _write_profile_files(report: Report, data: ProfileData, out_dir: Path, settings: Settings,
-                         con: duckdb.DuckDBPyConnection | None, *, pdf: bool, pdfs: PdfMaker | None,
-                         leak_values: Callable[[Audience], SensitiveValues] | None) -> list[Path]:
+                         con: duckdb.DuckDBPyConnection | None, *, pdf: bool, pdfs: PdfMaker | None) -> list[Path]:
     renderer = Renderer(settings)
     html_path = out_dir / "problem_profile.html"
     html = renderer.write_html(report, html_path)
@@ -74,7 +67,7 @@ def _write_profile_files(report: Report, data: ProfileData, out_dir: Path, setti
     files = [html_path, summary_path, *csvs]
     if con is not None:
         # police: only the person references are checked (a police file may carry the rest)
-        values = (leak_values or partial(_read_leak_values, con, data.month))(report.audience)
+        values = person_refs(con) if report.audience == "police" else sensitive_values(con, data.month)
         check_person_refs(files, values)
         check_files(files, values, report.audience)
     annex = []
@@ -115,28 +108,9 @@ def write_profile(
         data = gather(con, settings, month, police_annex="police" in audiences)
         step.advance()
         written = {}
-        with _leak_values(con, month, audiences) as leak_values:
-            for audience in audiences:
-                report = build_profile(data, audience, run_date)
-                written[audience] = write_profile_files(report, data, out_dirs[audience], settings, con, pdf=pdf,
-                                                        pdfs=pdfs, leak_values=leak_values)
-                step.advance()
+        for audience in audiences:
+            report = build_profile(data, audience, run_date)
+            written[audience] = write_profile_files(report, data, out_dirs[audience], settings, con, pdf=pdf,
+                                                    pdfs=pdfs)
+            step.advance()
     return ProfileRun(files=written, headline=data.year_on_year)
-
-
-def _read_leak_values(con: duckdb.DuckDBPyConnection, month: Month, audience: Audience) -> SensitiveValues:
-    """What an audience's files must not hold: the person references for the police (a police
-    file may carry the rest), every sensitive value of the input for partner and public."""
-    return person_refs(con) if audience == "police" else sensitive_values(con, month)
-
-
-@contextmanager
-def _leak_values(con: duckdb.DuckDBPyConnection, month: Month,
-                 audiences: tuple[Audience, ...]) -> Iterator[Callable[[Audience], SensitiveValues]]:
-    """``_read_leak_values`` of each audience, read on a second connection while the first
-    report is built (one core builds it; the reading takes the other, and is done before the
-    PDF process needs a core)."""
-    kinds = {"police" if audience == "police" else "other": audience for audience in audiences}
-    with db.side_connection(con) as side, ThreadPoolExecutor(1, thread_name_prefix="leak-values") as pool:
-        read = {kind: pool.submit(_read_leak_values, side, month, audience) for kind, audience in kinds.items()}
-        yield lambda audience: read["police" if audience == "police" else "other"].result()
