@@ -268,8 +268,12 @@ def bench_size(size: int, args: argparse.Namespace) -> dict:
                     "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine(), "stages": []}
     profiles = RESULTS / "profiles"
 
-    def stage(label: str, *cli: str, profile: bool = True) -> dict:
-        result = timed_process(misper("--db", str(db), *cli), label=label)
+    def stage(label: str, *cli: str, profile: bool = True, runs: int = 1) -> dict:
+        """``runs`` > 1: the median run, with every run's time (a ratio goal is judged on it)."""
+        tries = [timed_process(misper("--db", str(db), *cli), label=label) for _ in range(runs)]
+        result = sorted(tries, key=lambda r: r.get("seconds", float("inf")))[len(tries) // 2]
+        if runs > 1:
+            result["runs_seconds"] = [r.get("seconds") for r in tries]
         if args.profile and profile and result.get("seconds", 0) >= args.profile_over and result.get("exit") == 0 \
                 and label not in ("ingest", "reference import"):
             slug = label.split(" (")[0].replace(" ", "_").replace("-", "")
@@ -301,8 +305,10 @@ def bench_size(size: int, args: argparse.Namespace) -> dict:
     stage("profile police --no-pdf", "profile", "--period", span["period"], "--audience", "police", "--no-pdf",
           "--out", str(out / "police"))
     if not args.no_pdf:
+        # the 1.5x goal is a ratio of two runs: each size's median of three, so that one slow run
+        # on a shared machine does not decide it
         stage("profile partner (with PDF)", "profile", "--period", span["period"], "--audience", "partner", "--pdf",
-              "--out", str(out / "partner"))
+              "--out", str(out / "partner"), runs=3)
         # the board pack: every audience's main PDF, its pages against the issue's caps
         stage("profile, every audience (with PDF)", "profile", "--period", span["period"],
               "--pdf", "--out", str(out / "all"), profile=False)
@@ -416,8 +422,11 @@ def goals(reports: dict[int, dict]) -> list[str]:
     partner = {k: v for k, v in partner.items() if v}
     if len(partner) > 1:
         base = min(partner)
-        lines.append("partner profile to a finished PDF: " + ", ".join(
-            f"{size:,} {sec:.1f} s ({sec / partner[base]:.2f}x)" for size, sec in sorted(partner.items()))
+        runs = {size: _stage(r, "profile partner (with PDF)").get("runs_seconds") for size, r in reports.items()}
+        lines.append("partner profile to a finished PDF, median of its runs: " + ", ".join(
+            f"{size:,} {sec:.1f} s ({sec / partner[base]:.2f}x"
+            + (f"; runs {' / '.join(f'{t:.1f}' for t in runs[size])} s)" if runs.get(size) else ")")
+            for size, sec in sorted(partner.items()))
             + f"; goal at most {GOALS['partner_ratio']}x {base:,}: " + ", ".join(
                 f"{size:,} {verdict(sec / partner[base], GOALS['partner_ratio'])}"
                 for size, sec in sorted(partner.items()) if size != base))
