@@ -373,7 +373,7 @@ def goals(reports: dict[int, dict]) -> list[str]:
     def verdict(value: float | None, limit: float) -> str:
         if value is None:
             return "not measured"
-        return "met" if value <= limit else f"missed by {value / limit:.1f}x"
+        return "met" if value <= limit else f"missed by {value / limit:.2f}x"
 
     for size, r in sorted(reports.items()):
         startup = r.get("startup", {}).get("seconds")

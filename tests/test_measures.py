@@ -176,6 +176,14 @@ def test_repeat_concentration_of_the_10_20_and_50_people_reported_most_often(con
     assert _rows(got) == [(10, 23, 0.92, 25), (20, 25, 1.0, 25), (50, 25, 1.0, 25)]
     top = measures.top_people_looked_after(con, month=Month.of(2024, 12), settings=settings)
     assert (top.people, top.incidents, top.looked_after_people, top.looked_after_incidents) == (12, 25, 1, 12)
+    assert top.all_incidents == 25
+    # the profile hands it the concentration it measured: the same answer, one query fewer
+    assert measures.top_people_looked_after(con, month=Month.of(2024, 12), settings=settings,
+                                            concentration=got) == top
+    settings.demand.concentration_top_n = []  # no row to read every report from: counted again
+    assert measures.top_people_looked_after(
+        con, month=Month.of(2024, 12), settings=settings,
+        concentration=measures.repeat_concentration(con, month=Month.of(2024, 12), settings=settings)) == top
 
 
 def test_ties_at_the_cut_are_counted_and_do_not_change_the_sum(con, settings):

@@ -79,14 +79,20 @@ class TopPeople:
     all_incidents: int
 
 
-def top_people_looked_after(con: duckdb.DuckDBPyConnection, *, month: Month, settings: Settings) -> TopPeople:
+def top_people_looked_after(con: duckdb.DuckDBPyConnection, *, month: Month, settings: Settings,
+                            concentration: pd.DataFrame | None = None) -> TopPeople:
     """How many of the top ``settings.demand.concentration_looked_after_n`` people were looked
-    after, and their reports (sql/reports/repeat_concentration_people.sql)."""
+    after, and their reports (sql/reports/repeat_concentration_people.sql). Every report of the
+    window is read from ``concentration`` (``repeat_concentration`` of the same month) when it
+    has a row, else counted again."""
     window = concentration_window(month, settings)
     params = {"window_start": window.start, "window_end": window.end}
     row = query_df(con, "reports/repeat_concentration_people.sql",
                    {**params, "top_n": int(settings.demand.concentration_looked_after_n)}).iloc[0]
-    every = query_df(con, "reports/repeat_concentration.sql", {**params, "top_ns": [0]})["all_incidents"].iat[0]
+    if concentration is not None and len(concentration):
+        every = concentration["all_incidents"].iat[0]
+    else:
+        every = query_df(con, "reports/repeat_concentration.sql", {**params, "top_ns": [0]})["all_incidents"].iat[0]
     return TopPeople(int(row["people"]), int(row["incidents"]), int(row["looked_after_people"]),
                      int(row["looked_after_incidents"]), int(row["tied_at_cut"]), int(every))
 

@@ -265,7 +265,9 @@ def _measure_jobs(settings: Settings, month: Month, register: Register | None, p
 
     def tables(con):
         tables = measures.all_measures(con, month=month, settings=settings)
-        return {"measures": tables, "force_rate": measures.force_rate(tables["rates_by_la"], settings=settings)}
+        return {"measures": tables, "force_rate": measures.force_rate(tables["rates_by_la"], settings=settings),
+                "top_people": measures.top_people_looked_after(
+                    con, month=month, settings=settings, concentration=tables["repeat_concentration"])}
 
     def interventions(con):
         if settings.reports.interventions_file is None:
@@ -283,7 +285,6 @@ def _measure_jobs(settings: Settings, month: Month, register: Register | None, p
         one("sites", lambda con: places.site_ranking(con, settings, month, months=settings.sites.ranking_months)),
         tables,
         *(one(name, lambda con, m=measure: m(con, settings, month)) for name, measure in _MONTH_MEASURES.items()),
-        one("top_people", lambda con: measures.top_people_looked_after(con, month=month, settings=settings)),
         one("day_hour", lambda con: demand.day_hour_pattern(con, settings, pattern_window)),
         one("sites_12m_incidents", lambda con: int(demand.monthly_counts(con, places_window)["incidents"].sum())),
         interventions,
