@@ -30,6 +30,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from profiles.config import PROJECT_ROOT, DatabaseConfig
 from profiles.errors import MisperError
@@ -419,6 +420,15 @@ def query_df(
 ) -> pd.DataFrame:
     """Run ``sql/<name>`` and return a DataFrame."""
     return run_sql(con, name, params).df()
+
+
+def query_arrow(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+) -> pa.Table:
+    """Run ``sql/<name>`` and return an Arrow table (no Python object per cell)."""
+    return con.sql(read_sql(name), params=dict(params) if params else None).to_arrow_table()
 
 
 #: DuckDB column types that come out of Arrow as the same pandas column as out of ``.df()``

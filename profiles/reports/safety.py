@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from profiles import db
 from profiles.periods import LONDON, Period
@@ -27,14 +28,26 @@ def person_refs(con: duckdb.DuckDBPyConnection) -> SensitiveValues:
 
 
 def sensitive_values(con: duckdb.DuckDBPyConnection, period: Period) -> SensitiveValues:
+    return sensitive_values_of(sensitive_rows(con, period))
+
+
+def sensitive_rows(con: duckdb.DuckDBPyConnection, period: Period) -> pa.Table:
+    """The (kind, value) rows ``sensitive_values`` is made of: the database's part of it, read
+    as Arrow (DuckDB lets go of the interpreter meanwhile, so another thread may run)."""
     start = period.first_day
     index = start.year * 12 + start.month - 1 - CHECK_WINDOW_MONTHS
     window_start = datetime(index // 12, index % 12 + 1, 1, tzinfo=LONDON)
-    rows = db.query_df(
-        con, "reports/disclosure_sensitive_values.sql", {"window_start": window_start, "period_end": period.end}
-    )
-    rows = pd.concat([rows, db.query_df(con, "reports/disclosure_home_localities.sql")], ignore_index=True)
-    by_kind = {kind: group["value"].tolist() for kind, group in rows.groupby("kind")}
+    params = {"window_start": window_start, "period_end": period.end}
+    return pa.concat_tables([
+        db.query_arrow(con, "reports/disclosure_sensitive_values.sql", params),
+        db.query_arrow(con, "reports/disclosure_home_localities.sql"),
+    ])
+
+
+def sensitive_values_of(rows: pa.Table) -> SensitiveValues:
+    """``sensitive_values`` from its rows (``sensitive_rows``)."""
+    kinds, values = rows.column("kind"), rows.column("value")
+    by_kind = {kind: pc.filter(values, pc.equal(kinds, kind)).to_pylist() for kind in pc.unique(kinds).to_pylist()}
     return sensitive_values_from(
         person_ids=by_kind.get("person_id", []),
         dates_of_birth=[date.fromisoformat(v) for v in by_kind.get("date_of_birth", [])],
