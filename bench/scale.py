@@ -23,11 +23,11 @@ writes a cProfile of each stage over ``--profile-over`` seconds to bench/results
 from __future__ import annotations
 
 import argparse
-import statistics
 import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile

@@ -688,9 +688,6 @@ def sensitive_values_from(
     for d in set(dates_of_birth):  # each date once (a person's is read once per episode)
         if d is None or (isinstance(d, float) and np.isnan(d)) or d is pd.NaT:
             continue
-        if type(d) is date and d.year >= 1000:  # as strftime gives them, without its cost
-            dobs |= {d.isoformat(), f"{d.day:02d}/{d.month:02d}/{d.year}"}
-            continue
         ts = d if isinstance(d, date) else pd.Timestamp(d)
         dobs |= {ts.strftime("%Y-%m-%d"), ts.strftime("%d/%m/%Y")}
     phrases: dict[str, str] = {}

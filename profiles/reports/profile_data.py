@@ -149,10 +149,9 @@ def gather(con: duckdb.DuckDBPyConnection, settings: Settings, month: Month, *, 
                 caches.taken = True
                 caches.done.set()
                 try:
-                    todo.run(con)
+                    todo.run(con)  # a failure empties the list: the second thread takes nothing more
                 finally:
-                    todo.stop()  # on a failure, the second thread takes nothing more ...
-                    wait([beside])  # ... and has ended before the caches go
+                    wait([beside])  # the second thread has ended before the caches go
                 where = beside.result()
         finally:
             caches.done.set()  # never leave the second thread waiting

@@ -28,24 +28,16 @@ def person_refs(con: duckdb.DuckDBPyConnection) -> SensitiveValues:
 
 
 def sensitive_values(con: duckdb.DuckDBPyConnection, period: Period) -> SensitiveValues:
-    return sensitive_values_of(sensitive_rows(con, period))
-
-
-def sensitive_rows(con: duckdb.DuckDBPyConnection, period: Period) -> pa.Table:
-    """The (kind, value) rows ``sensitive_values`` is made of: the database's part of it, read
-    as Arrow (DuckDB lets go of the interpreter meanwhile, so another thread may run)."""
+    """Every value of the input that a partner or public file of ``period`` must not hold,
+    its (kind, value) rows read as Arrow (no Python object per cell until a kind's list)."""
     start = period.first_day
     index = start.year * 12 + start.month - 1 - CHECK_WINDOW_MONTHS
     window_start = datetime(index // 12, index % 12 + 1, 1, tzinfo=LONDON)
     params = {"window_start": window_start, "period_end": period.end}
-    return pa.concat_tables([
+    rows = pa.concat_tables([
         db.query_arrow(con, "reports/disclosure_sensitive_values.sql", params),
         db.query_arrow(con, "reports/disclosure_home_localities.sql"),
     ])
-
-
-def sensitive_values_of(rows: pa.Table) -> SensitiveValues:
-    """``sensitive_values`` from its rows (``sensitive_rows``)."""
     kinds, values = rows.column("kind"), rows.column("value")
     by_kind = {kind: pc.filter(values, pc.equal(kinds, kind)).to_pylist() for kind in pc.unique(kinds).to_pylist()}
     return sensitive_values_from(
