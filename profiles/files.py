@@ -42,12 +42,15 @@ class OutputError(MisperError):
     """An output file could not be written; nothing partial is left under its name."""
 
 
-def sha256_of(path: str | Path) -> str:
-    """The SHA-256 of a file's bytes (read in 1 MiB blocks), as hex."""
+def sha256_of(path: str | Path, each_block: Callable[[bytes], None] | None = None) -> str:
+    """The SHA-256 of a file's bytes (read in 1 MiB blocks), as hex; ``each_block`` also sees
+    every block in turn, so that one read of the file serves another check too."""
     digest = hashlib.sha256()
     with Path(path).open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
+            if each_block is not None:
+                each_block(block)
     return digest.hexdigest()
 
 

@@ -7,6 +7,8 @@ quarantine holds exactly these rows with these reasons.
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,7 +21,6 @@ from profiles.config import Settings
 from profiles.db import connect
 from profiles.errors import InputError
 from profiles.ingest.load import ingest_files
-from profiles.ingest.pseudonymise import person_key
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 
@@ -56,6 +57,11 @@ def db(tmp_path):
 def load(files, db, mapping="canonical", now=NOW):
     files = files if isinstance(files, list) else [files]
     return ingest_files(files, mapping=mapping, settings=Settings(), db_path=db, now=now)
+
+
+def person_key(person_id: str, key: str) -> str:
+    """The pseudonym as the docs define it, through Python's own HMAC (independent of the SQL)."""
+    return "PK-" + hmac.new(key.encode("utf-8"), person_id.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
 
 
 def episodes(db) -> pd.DataFrame:
@@ -124,7 +130,23 @@ def test_the_pseudonym_key_comes_from_the_environment(monkeypatch):
     assert Settings().pseudonym_key() == ("force-secret", False)
     monkeypatch.delenv("MISPER_PSEUDONYM_KEY")
     assert Settings().pseudonym_key()[1] is True  # the demo key, flagged as such
-    assert person_key("P1", "a") != person_key("P1", "b")
+
+
+@pytest.mark.parametrize("key", ["force-secret", "k" * 64, "a much longer key than one block of SHA-256, " * 3, "clé-ü"])
+def test_pseudonyms_are_hmac_sha256_of_the_reference(tmp_path, monkeypatch, key):
+    # computed in SQL over the whole load (sql/staging/person_keys.sql); the key may be shorter
+    # than a block, exactly one, longer (hashed first) or not ASCII, and so may the reference
+    monkeypatch.setenv("MISPER_PSEUDONYM_KEY", key)
+    people = ["SYN-P1", "SYN-P2", "Zoë-7", "李-3", "x" * 80]
+    rows = [row(incident_id=f"I{i}", person_id=p) for i, p in enumerate(people)]
+    db = tmp_path / "k.duckdb"
+    load(write_csv(tmp_path / "x.csv", rows), db)
+    con = connect(db, read_only=True)
+    held = dict(con.execute("select person_id, person_key from person_identity").fetchall())
+    con.close()
+    assert held == {p: person_key(p, key) for p in people}
+    assert set(episodes(db)["person_key"]) == set(held.values())
+    assert person_key("P1", key) != person_key("P1", key + "x")
 
 
 # ---------------------------------------------------------------------------------- validation

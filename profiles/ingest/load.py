@@ -28,7 +28,7 @@ from profiles.errors import InputError
 from profiles.ingest.mapping import Mapping
 from profiles.ingest.plan import local_time, plan_columns
 from profiles.ingest.preflight import mapping_named, require_files
-from profiles.ingest.pseudonymise import person_keys_table
+from profiles.ingest.pseudonymise import hmac_pads
 from profiles.ingest.readers import ROW_COLUMN, SourceTable, read_source
 from profiles.ingest.records import RECORD_TYPES, RecordSpec, allowed_codes
 
@@ -294,16 +294,10 @@ def ingest_files(
             run_script(con, "staging/classify_load.sql", {"key_name": spec.key})
             step.advance()
 
-            ids = [
-                r[0]
-                for r in con.execute(
-                    "select distinct person_id from load_classified where load_outcome in ('loaded', 'updated', 'stale')"
-                ).fetchall()
-            ]
-            with registered(con, "person_keys", person_keys_table(ids, pseudonym_key)):
-                run_script(con, "staging/person_identity.sql")
-                run_script(con, "staging/load_versions.sql", {"load_id": load_id})
-                run_script(con, spec.merge_sql, {"load_id": load_id, "now": now})
+            run_script(con, "staging/person_keys.sql", hmac_pads(pseudonym_key))
+            run_script(con, "staging/person_identity.sql")
+            run_script(con, "staging/load_versions.sql", {"load_id": load_id})
+            run_script(con, spec.merge_sql, {"load_id": load_id, "now": now})
             step.advance()
 
             counts = _count(con, sources)
