@@ -20,6 +20,9 @@ BOMS = (
     (b"\xfe\xff", "utf-16-be", "UTF-16"),
 )
 
+#: The UTF-8 byte-order mark (optional in a UTF-8 file, so not in BOMS' list of encodings).
+UTF8_BOM = b"\xef\xbb\xbf"
+
 #: The only delimiters a CSV may use; 'auto' picks the commonest of them in the header line.
 DELIMITERS = (",", ";", "\t", "|")
 
@@ -38,9 +41,9 @@ def decode_text(raw: bytes, path: Path, encoding: str = "auto") -> tuple[str, st
                 return raw[len(mark):].decode(codec), codec
             except UnicodeDecodeError as exc:
                 raise InputError(f"{path}: starts with a {name} mark but is not {name} text: {exc}") from None
-    if raw.startswith(b"\xef\xbb\xbf"):
+    if raw.startswith(UTF8_BOM):
         try:
-            return raw[3:].decode("utf-8"), "utf-8-sig"
+            return raw[len(UTF8_BOM):].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: starts with a UTF-8 mark but is not UTF-8: {exc}") from None
     try:

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from profiles.csvtext import BOMS, decode_text, sniff_delimiter
+from profiles.csvtext import BOMS, UTF8_BOM, decode_text, sniff_delimiter
 from profiles.db import connect, query_arrow
 from profiles.errors import InputError
 from profiles.files import sha256_of
@@ -78,6 +78,12 @@ def _check_headers(headers: list[str], path: Path) -> list[str]:
     return headers
 
 
+def _header(first_line: str, path: Path, mapping: Mapping) -> tuple[str, list[str]]:
+    """The delimiter (the mapping's, else sniffed) and the checked headers of a header line."""
+    delimiter = sniff_delimiter(first_line) if mapping.delimiter == "auto" else mapping.delimiter
+    return delimiter, _check_headers(next(csv.reader([first_line], delimiter=delimiter)), path)
+
+
 def read_csv(path: Path, mapping: Mapping) -> SourceTable:
     raw = path.read_bytes()
     if not raw.strip():
@@ -85,8 +91,7 @@ def read_csv(path: Path, mapping: Mapping) -> SourceTable:
     text, encoding = decode_text(raw, path, mapping.encoding)
     del raw
     first_line = _FIRST_LINE.match(text).group(0)  # up to the first CR LF, LF or CR alone
-    delimiter = sniff_delimiter(first_line) if mapping.delimiter == "auto" else mapping.delimiter
-    headers = _check_headers(next(csv.reader([first_line], delimiter=delimiter)), path)
+    delimiter, headers = _header(first_line, path, mapping)
     malformed: list[Malformed] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -174,16 +179,15 @@ class QuoteScan:
 
 def read_csv_fast(path: Path, mapping: Mapping, scan: QuoteScan) -> SourceTable | None:
     """The file through DuckDB's CSV reader (sql/staging/read_csv_text.sql), or None when it
-    may read differently from ``read_csv``: not UTF-8, a byte-order mark, a quote left open at
-    the end, a carriage return alone in the header line, a header ``read_csv`` refuses, one
-    column, no data row, or a row that has not the header's fields. ``scan`` has seen the
-    whole file (``QuoteScan``); the caller does not come here when a quote stands beside a
-    blank."""
-    if mapping.encoding.lower() not in _UTF8 or scan.unbalanced:
+    may read differently from ``read_csv``: not UTF-8, a byte-order mark, a quote beside a
+    blank or left open at the end, a carriage return alone in the header line, a header
+    ``read_csv`` refuses, one column, no data row, or a row that has not the header's fields.
+    ``scan`` has seen the whole file (``QuoteScan``)."""
+    if mapping.encoding.lower() not in _UTF8 or scan.beside_blank or scan.unbalanced:
         return None
     with path.open("rb") as fh:
         first = fh.readline()
-    if first.startswith(tuple(mark for mark, _, _ in BOMS) + (b"\xef\xbb\xbf",)):
+    if first.startswith(tuple(mark for mark, _, _ in BOMS) + (UTF8_BOM,)):
         return None
     try:
         first_line = first.decode("utf-8").rstrip("\n").rstrip("\r")
@@ -191,9 +195,8 @@ def read_csv_fast(path: Path, mapping: Mapping, scan: QuoteScan) -> SourceTable 
         return None
     if not first_line.strip() or "\r" in first_line:
         return None
-    delimiter = sniff_delimiter(first_line) if mapping.delimiter == "auto" else mapping.delimiter
     try:
-        headers = _check_headers(next(csv.reader([first_line], delimiter=delimiter)), path)
+        delimiter, headers = _header(first_line, path, mapping)
     except InputError:
         return None
     n = len(headers)
@@ -273,18 +276,17 @@ def read_source(path: Path, mapping: Mapping) -> SourceTable:
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a file")
     suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".parquet", ".pq", ".csv", ".txt", ".tsv", ""):
+        raise InputError(f"{path}: unknown file type '{suffix}' (expected .csv, .xlsx or .parquet)")
+    scan = QuoteScan()
+    sha256 = sha256_of(path, scan)  # one read of the file: its hash, and what the CSV reader needs
     if suffix in (".xlsx", ".xlsm"):
         source = read_xlsx(path)
     elif suffix in (".parquet", ".pq"):
         source = read_parquet(path)
-    elif suffix in (".csv", ".txt", ".tsv", ""):
-        scan = QuoteScan()
-        sha256 = sha256_of(path, scan)
-        source = (None if scan.beside_blank else read_csv_fast(path, mapping, scan)) or read_csv(path, mapping)
-        source.sha256 = sha256
     else:
-        raise InputError(f"{path}: unknown file type '{suffix}' (expected .csv, .xlsx or .parquet)")
-    source.sha256 = source.sha256 or sha256_of(path)
+        source = read_csv_fast(path, mapping, scan) or read_csv(path, mapping)
+    source.sha256 = sha256
     source.size = path.stat().st_size
     source.extracted_at, source.extracted_from = extract_time(path, mapping.timezone)
     return source
